@@ -1,0 +1,139 @@
+/**
+ * Every setting lamphp reads, in one place, with its default. Each is one `LAMPHP_*`
+ * environment variable; `serve` flags override the environment. Documented in README.md.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { LamphpError } from './errors.ts';
+import type { LogLevel } from './log.ts';
+
+export interface CachePolicySettings {
+  /** Versioned assets (`?ver=` / `?v=`) under wp-includes and wp-content/themes|plugins. */
+  versioned: string;
+  /** Any other static file. */
+  static: string;
+  /** Files under the uploads directory. */
+  uploads: string;
+  /** PHP responses that set no Cache-Control and are safe to share. */
+  phpPublic: string;
+  /** PHP responses that set no Cache-Control and must not be shared. */
+  phpPrivate: string;
+}
+
+export interface Config {
+  documentRoot: string;
+  frontController: string;
+  responseMode: 'buffered' | 'stream';
+  originSecret: string | undefined;
+  originSecretHeader: string;
+  canonicalHost: string | undefined;
+  /** Extra proxies in front of the AWS front door whose X-Forwarded-For entries are trusted. */
+  trustedHops: number;
+  /** Honour X-Forwarded-Host / Forwarded host (only behind a proxy you control). */
+  trustForwardedHost: boolean;
+  /** Stage / base path removed from API Gateway REST paths. */
+  basePath: string;
+  /** Uploads directory, relative to the document root. */
+  uploadsDir: string;
+  uploadsBucket: string | undefined;
+  uploadsPrefix: string;
+  uploadsUrl: string | undefined;
+  phpVersion: string;
+  logLevel: LogLevel;
+  /** PHP worker threads (one PHP runtime each). */
+  workers: number;
+  /** Requests allowed to wait for a busy pool; 0 = fail fast with 503. */
+  queue: number;
+  /** Per-request deadline in ms when the front door gives none. */
+  requestTimeoutMs: number;
+  /** Requests a PHP runtime serves before it is replaced (php-wasm leaks 2 fds per request). */
+  maxRequestsPerRuntime: number;
+  /** Host directory for PHP sessions, shared by all workers. */
+  sessionDir: string;
+  /** Additional php.ini file applied after lamphp's own. */
+  phpIni: string | undefined;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+  cache: CachePolicySettings;
+}
+
+export type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+function str(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+function int(env: Env, name: string, fallback: number, min = 0): number {
+  const raw = str(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min) {
+    throw new LamphpError('EINVALIDCONFIG', `${name} must be a whole number ≥ ${min}, got "${raw}".`);
+  }
+  return Number(raw);
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = str(env, name);
+  if (raw === undefined) return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new LamphpError('EINVALIDCONFIG', `${name} must be true or false, got "${raw}".`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = str(env, name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new LamphpError('EINVALIDCONFIG', `${name} must be one of ${allowed.join(', ')}, got "${raw}".`);
+  }
+  return raw as T;
+}
+
+export const DEFAULT_CACHE: CachePolicySettings = {
+  versioned: 'public, max-age=31536000, immutable',
+  static: 'public, max-age=86400',
+  uploads: 'public, max-age=604800',
+  phpPublic: 'public, max-age=0, s-maxage=60',
+  phpPrivate: 'private, no-store',
+};
+
+/** Reads the configuration; throws LamphpError(EINVALIDCONFIG) on a malformed value. */
+export function readConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const inLambda = env.AWS_LAMBDA_FUNCTION_NAME !== undefined;
+  const documentRoot = path.resolve(str(env, 'LAMPHP_DOCUMENT_ROOT') ?? process.cwd());
+  const config: Config = {
+    documentRoot,
+    frontController: str(env, 'LAMPHP_FRONT_CONTROLLER') ?? 'index.php',
+    responseMode: oneOf(env, 'LAMPHP_RESPONSE_MODE', ['buffered', 'stream'] as const, 'buffered'),
+    originSecret: str(env, 'LAMPHP_ORIGIN_SECRET'),
+    originSecretHeader: (str(env, 'LAMPHP_ORIGIN_SECRET_HEADER') ?? 'x-lamphp-origin-secret').toLowerCase(),
+    canonicalHost: str(env, 'LAMPHP_CANONICAL_HOST'),
+    trustedHops: int(env, 'LAMPHP_TRUSTED_HOPS', 0),
+    trustForwardedHost: bool(env, 'LAMPHP_TRUST_FORWARDED_HOST', false),
+    basePath: str(env, 'LAMPHP_BASE_PATH') ?? '',
+    uploadsDir: (str(env, 'LAMPHP_UPLOADS_DIR') ?? 'wp-content/uploads').replace(/^\/+|\/+$/g, ''),
+    uploadsBucket: str(env, 'LAMPHP_UPLOADS_BUCKET'),
+    uploadsPrefix: (str(env, 'LAMPHP_UPLOADS_PREFIX') ?? '').replace(/^\/+/, ''),
+    uploadsUrl: str(env, 'LAMPHP_UPLOADS_URL'),
+    phpVersion: oneOf(env, 'LAMPHP_PHP_VERSION', ['8.2', '8.3', '8.4'] as const, '8.3'),
+    logLevel: oneOf(env, 'LAMPHP_LOG_LEVEL', LOG_LEVELS, 'info'),
+    workers: int(env, 'LAMPHP_WORKERS', inLambda ? 1 : Math.max(1, os.availableParallelism()), 1),
+    queue: int(env, 'LAMPHP_QUEUE', 1000),
+    requestTimeoutMs: int(env, 'LAMPHP_REQUEST_TIMEOUT_MS', 30_000, 1),
+    maxRequestsPerRuntime: int(env, 'LAMPHP_MAX_REQUESTS_PER_RUNTIME', 1000, 1),
+    sessionDir: path.resolve(str(env, 'LAMPHP_SESSION_DIR') ?? path.join(os.tmpdir(), 'lamphp-sessions')),
+    phpIni: str(env, 'LAMPHP_PHP_INI'),
+    maxBodyBytes: int(env, 'LAMPHP_MAX_BODY_BYTES', 32 * 1024 * 1024, 1),
+    cache: {
+      versioned: str(env, 'LAMPHP_CACHE_VERSIONED') ?? DEFAULT_CACHE.versioned,
+      static: str(env, 'LAMPHP_CACHE_STATIC') ?? DEFAULT_CACHE.static,
+      uploads: str(env, 'LAMPHP_CACHE_UPLOADS') ?? DEFAULT_CACHE.uploads,
+      phpPublic: str(env, 'LAMPHP_CACHE_PHP_PUBLIC') ?? DEFAULT_CACHE.phpPublic,
+      phpPrivate: str(env, 'LAMPHP_CACHE_PHP_PRIVATE') ?? DEFAULT_CACHE.phpPrivate,
+    },
+  };
+  return { ...config, ...overrides, cache: { ...config.cache, ...overrides.cache } };
+}

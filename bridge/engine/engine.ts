@@ -1,0 +1,56 @@
+/**
+ * The PHP engine interface. The bridge builds a CGI request; an engine runs it.
+ * php-wasm in worker threads today; a FastCGI (native php-fpm) engine fits the same shape.
+ */
+export interface CgiRequest {
+  /** Full CGI environment, becomes `$_SERVER` (SCRIPT_FILENAME, REQUEST_URI, HTTP_* …). */
+  env: Record<string, string>;
+  body: Uint8Array;
+  /** Correlates log lines. */
+  requestId: string;
+}
+
+export interface CgiResponse {
+  status: number;
+  /** Lower-case names, every value kept (`set-cookie` as a list). */
+  headers: Record<string, string[]>;
+  body: Uint8Array;
+  /** Text PHP wrote to stderr / its error log during the request. */
+  errors: string;
+  exitCode: number;
+}
+
+export interface EngineStats {
+  workers: number;
+  busy: number;
+  queued: number;
+  requests: number;
+  rotations: number;
+  restarts: number;
+}
+
+export interface PhpEngine {
+  /**
+   * Runs one request. `deadline` is an epoch-ms instant: past it, PHP is stopped and the
+   * promise rejects with an EngineError of code `ETIMEDOUT`.
+   */
+  handle(request: CgiRequest, deadline: number): Promise<CgiResponse>;
+  stats(): EngineStats;
+  close(): Promise<void>;
+}
+
+export type EngineErrorCode =
+  | 'ETIMEDOUT' // deadline passed; worker terminated and replaced → 504
+  | 'EBUSY' // pool and queue full (fail-fast) → 503
+  | 'ECRASHED' // PHP runtime crashed / worker died → 502
+  | 'ECLOSED' // engine shut down → 503
+  | 'EBOOT'; // PHP failed to start → 500 / init error
+
+export class EngineError extends Error {
+  readonly code: EngineErrorCode;
+  constructor(code: EngineErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EngineError';
+    this.code = code;
+  }
+}
