@@ -1,0 +1,179 @@
+/**
+ * The bridge: HttpRequest → (guard → router → static | deny | PHP) → HttpResponse.
+ * It knows nothing of Lambda or sockets; both front doors call `handle`.
+ */
+import type { Config } from './config.ts';
+import type { PhpEngine } from './engine/engine.ts';
+import { EngineError } from './engine/engine.ts';
+import type { HeaderMap, HttpRequest, HttpResponse } from './http.ts';
+import type { Logger } from './log.ts';
+import { route, type Route } from './router.ts';
+import { buildCgiEnv } from './cgi.ts';
+import { serveStatic } from './static.ts';
+import { phpCacheControl } from './cache-control.ts';
+import { errorPage, redirect } from './pages.ts';
+
+export interface BridgeOptions {
+  config: Config;
+  engine: PhpEngine;
+  logger: Logger;
+}
+
+export interface HandleOptions {
+  /** Epoch ms by which PHP must have answered (the engine stops it then: 504). */
+  deadline: number;
+}
+
+export interface Bridge {
+  handle(request: HttpRequest, options: HandleOptions): Promise<HttpResponse>;
+  close(): Promise<void>;
+}
+
+/** Headers that describe one hop, not the response; the front door sets its own. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-connection',
+  'content-length',
+  'status',
+]);
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+const UNSAFE_VALUE = /[\r\n\0]/;
+
+export interface SanitizedHeaders {
+  headers: HeaderMap;
+  dropped: string[];
+}
+
+/** Keeps only headers that are safe to forward: valid names, no CR/LF/NUL in values. */
+export function sanitizeResponseHeaders(input: Record<string, string[]>): SanitizedHeaders {
+  const headers: HeaderMap = {};
+  const dropped: string[] = [];
+  for (const [rawName, values] of Object.entries(input)) {
+    const name = rawName.toLowerCase();
+    if (HOP_BY_HOP.has(name)) continue;
+    if (!TOKEN.test(name)) {
+      dropped.push(name);
+      continue;
+    }
+    for (const value of values) {
+      if (UNSAFE_VALUE.test(value)) {
+        dropped.push(name);
+        continue;
+      }
+      (headers[name] ??= []).push(value);
+    }
+  }
+  return { headers, dropped };
+}
+
+const ENGINE_STATUS: Record<string, { status: number; detail: string }> = {
+  ETIMEDOUT: { status: 504, detail: 'The page took too long to generate and was stopped.' },
+  EBUSY: { status: 503, detail: 'The server is busy. Please try again in a moment.' },
+  ECLOSED: { status: 503, detail: 'The server is shutting down. Please try again.' },
+  ECRASHED: { status: 500, detail: 'The page could not be generated.' },
+  EBOOT: { status: 500, detail: 'The page could not be generated.' },
+};
+
+export function createBridge({ config, engine, logger }: BridgeOptions): Bridge {
+  const routerOptions = {
+    documentRoot: config.documentRoot,
+    frontController: config.frontController,
+    uploadsDir: config.uploadsDir,
+  };
+  const staticOptions = { uploadsDir: config.uploadsDir, policy: config.cache };
+
+  async function runPhp(
+    request: HttpRequest,
+    target: Extract<Route, { kind: 'php' }>,
+    deadline: number,
+    log: Logger,
+  ): Promise<HttpResponse> {
+    const env = buildCgiEnv(request, target, { documentRoot: config.documentRoot });
+    let result;
+    try {
+      result = await engine.handle({ env, body: request.body, requestId: request.requestId }, deadline);
+    } catch (err) {
+      const code = err instanceof EngineError ? err.code : 'ECRASHED';
+      const mapped = ENGINE_STATUS[code] ?? ENGINE_STATUS.ECRASHED!;
+      log.error('php request failed', { code, script: target.scriptName, err });
+      const extra: HeaderMap = mapped.status === 503 ? { 'retry-after': ['1'] } : {};
+      return errorPage(mapped.status, mapped.detail, request.requestId, extra);
+    }
+    if (result.errors.trim() !== '') {
+      log.warn('php reported errors', { script: target.scriptName, errors: result.errors.slice(0, 8192) });
+    }
+    if (result.exitCode !== 0) {
+      log.error('php exited with an error', {
+        script: target.scriptName,
+        exitCode: result.exitCode,
+        status: result.status,
+      });
+      return errorPage(500, 'The page could not be generated.', request.requestId);
+    }
+    if (!Number.isInteger(result.status) || result.status < 100 || result.status > 599) {
+      log.error('php sent an invalid status', { script: target.scriptName, status: result.status });
+      return errorPage(502, 'The application sent an invalid response.', request.requestId);
+    }
+    const { headers, dropped } = sanitizeResponseHeaders(result.headers);
+    if (dropped.length > 0) {
+      log.warn('unsafe response headers dropped', { script: target.scriptName, headers: dropped });
+    }
+    headers['cache-control'] = phpCacheControl(request, headers, config.cache);
+    headers['content-type'] ??= ['text/html; charset=UTF-8'];
+    return {
+      status: result.status,
+      headers,
+      body: request.method === 'HEAD' ? new Uint8Array(0) : result.body,
+    };
+  }
+
+  async function dispatch(request: HttpRequest, deadline: number, log: Logger): Promise<HttpResponse> {
+    if (request.body.byteLength > config.maxBodyBytes) {
+      log.warn('request body too large', { bytes: request.body.byteLength, limit: config.maxBodyBytes });
+      return errorPage(413, `The request body is larger than the ${config.maxBodyBytes} bytes allowed.`, request.requestId);
+    }
+    const target = route(request, routerOptions);
+    switch (target.kind) {
+      case 'bad':
+        log.warn('bad request path', { path: request.path.slice(0, 512), reason: target.reason });
+        return errorPage(400, 'The request path is not valid.', request.requestId);
+      case 'deny':
+        log.info('request denied', { path: request.path.slice(0, 512), reason: target.reason });
+        return errorPage(target.status, target.status === 403 ? 'Access denied.' : 'Not found.', request.requestId);
+      case 'redirect':
+        return redirect(target.status, target.location);
+      case 'static':
+        return serveStatic(request, target, staticOptions);
+      case 'php':
+        return runPhp(request, target, deadline, log);
+    }
+  }
+
+  return {
+    async handle(request, { deadline }) {
+      const log = logger.child({ requestId: request.requestId });
+      const started = performance.now();
+      let response: HttpResponse;
+      try {
+        response = await dispatch(request, deadline, log);
+      } catch (err) {
+        log.error('request failed', { path: request.path.slice(0, 512), err });
+        response = errorPage(500, 'The request could not be completed.', request.requestId);
+      }
+      log.debug('request', {
+        method: request.method,
+        path: request.path.slice(0, 512),
+        status: response.status,
+        ms: Math.round((performance.now() - started) * 100) / 100,
+      });
+      return response;
+    },
+    close: () => engine.close(),
+  };
+}

@@ -1,0 +1,13 @@
+/** The bridge's public entry: front doors (runtime/) import only from here. */
+export type { HttpRequest, HttpResponse, HeaderMap, Body } from './http.ts';
+export { bodyBytes, headerValue } from './http.ts';
+export type { Config, Env } from './config.ts';
+export { readConfig } from './config.ts';
+export type { Logger, LogLevel } from './log.ts';
+export { createLogger } from './log.ts';
+export { LamphpError } from './errors.ts';
+export type { PhpEngine, CgiRequest, CgiResponse, EngineStats } from './engine/engine.ts';
+export { EngineError } from './engine/engine.ts';
+export type { Bridge, HandleOptions } from './handler.ts';
+export { createBridge } from './handler.ts';
+export { errorPage } from './pages.ts';

@@ -1,0 +1,106 @@
+/**
+ * The `lamphp` command line. Each sub-command lives in its own module; this file only parses
+ * arguments and turns errors into a sentence and an exit code.
+ */
+import { parseArgs } from 'node:util';
+import { LamphpError } from '../bridge/index.ts';
+
+const USAGE = `Usage: lamphp <command> [options]
+
+Commands:
+  serve      Serve PHP locally (WordPress on SQLite when no --root is given)
+               --root DIR          document root to serve instead of WordPress
+               --port N            port to listen on (default 8080)
+               --host ADDR         address to bind (default 127.0.0.1)
+               --workers N         PHP worker threads (default: number of cores)
+               --queue N           requests that may wait for a worker; 0 = fail fast with 503
+               --timeout MS        per-request deadline (default 30000)
+               --wordpress ZIP|DIR WordPress to use (default: cached, Debian's, or a download)
+               --site-dir DIR      where the local WordPress site lives
+               --install           run the WordPress installer if the site is not installed
+               --title, --admin-user, --admin-password, --admin-email   installer values
+  help       Show this text
+`;
+
+function intFlag(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new LamphpError('EUSAGE', `--${name} must be a whole number, got "${value}".`);
+  return Number(value);
+}
+
+async function serveCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      root: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      workers: { type: 'string' },
+      queue: { type: 'string' },
+      timeout: { type: 'string' },
+      wordpress: { type: 'string' },
+      'site-dir': { type: 'string' },
+      install: { type: 'boolean' },
+      title: { type: 'string' },
+      'admin-user': { type: 'string' },
+      'admin-password': { type: 'string' },
+      'admin-email': { type: 'string' },
+    },
+  });
+  const { serve } = await import('./local/serve.ts');
+  const serving = await serve({
+    root: values.root,
+    port: intFlag(values.port, 'port') ?? (process.env.PORT ? Number(process.env.PORT) : undefined),
+    host: values.host,
+    workers: intFlag(values.workers, 'workers'),
+    queue: intFlag(values.queue, 'queue'),
+    timeoutMs: intFlag(values.timeout, 'timeout'),
+    wordpress: values.wordpress,
+    siteDir: values['site-dir'],
+    install: values.install,
+    title: values.title,
+    adminUser: values['admin-user'],
+    adminPassword: values['admin-password'],
+    adminEmail: values['admin-email'],
+  });
+  process.stderr.write(`\nlamphp is serving ${serving.documentRoot}\n  ${serving.url}/\n`);
+  if (serving.admin) {
+    process.stderr.write(`  admin: ${serving.admin.url}  user: ${serving.admin.user}  password: ${serving.admin.password}\n`);
+  }
+  process.stderr.write('Press Ctrl+C to stop.\n');
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await serving.close();
+  return 0;
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  serve: serveCommand,
+  help: async () => {
+    process.stdout.write(USAGE);
+    return 0;
+  },
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name = 'help', ...rest] = argv;
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`lamphp: unknown command "${name}".\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await command(rest);
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    if (err instanceof LamphpError || e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      process.stderr.write(`lamphp ${name}: ${e.message}${e.code ? ` [${e.code}]` : ''}\n`);
+      return e.code === 'EUSAGE' || e.code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
+    }
+    process.stderr.write(`lamphp ${name}: unexpected error: ${e.stack ?? e.message}\n`);
+    return 1;
+  }
+}

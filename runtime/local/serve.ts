@@ -1,0 +1,154 @@
+/**
+ * `lamphp serve`: PHP (WordPress by default) served locally through the same bridge as Lambda.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createBridge, createLogger, LamphpError, readConfig, type Config, type Logger } from '../../bridge/index.ts';
+import { createPhpWasmEngine } from '../../bridge/engine/php-wasm/index.ts';
+import {
+  dbSettingsFromEnv,
+  generatePassword,
+  installWordPress,
+  prepareSite,
+  resolveWordPressSource,
+} from '../../bridge/wordpress/index.ts';
+import { startLocalServer, type LocalServer } from './server.ts';
+import { progressBar } from '../progress.ts';
+
+export interface ServeFlags {
+  root?: string;
+  port?: number;
+  host?: string;
+  workers?: number;
+  queue?: number;
+  timeoutMs?: number;
+  wordpress?: string;
+  siteDir?: string;
+  install?: boolean;
+  title?: string;
+  adminUser?: string;
+  adminPassword?: string;
+  adminEmail?: string;
+}
+
+export interface Serving {
+  url: string;
+  documentRoot: string;
+  server: LocalServer;
+  config: Config;
+  close(): Promise<void>;
+  admin?: { url: string; user: string; password: string };
+}
+
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.LAMPHP_CACHE_DIR) return path.resolve(env.LAMPHP_CACHE_DIR);
+  const base = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'lamphp');
+}
+
+async function checkDatabaseReachable(host: string, timeoutMs = 3000): Promise<void> {
+  const [name, portText] = host.split(':');
+  const port = portText && /^\d+$/.test(portText) ? Number(portText) : 3306;
+  if (!name || name.startsWith('/') || portText?.startsWith('/')) return; // socket paths are PHP's business
+  await new Promise<void>((resolve, reject) => {
+    const socket = net.connect({ host: name, port });
+    const fail = (err: Error) => {
+      socket.destroy();
+      reject(new LamphpError('EDBUNREACHABLE', `Cannot reach the MySQL server at ${name}:${port} (${(err as NodeJS.ErrnoException).code ?? err.message}). Check DB_HOST, or unset it to use SQLite.`));
+    };
+    socket.setTimeout(timeoutMs, () => fail(new Error('timed out')));
+    socket.once('error', fail);
+    socket.once('connect', () => {
+      socket.end();
+      resolve();
+    });
+  });
+}
+
+function adminFile(siteDir: string): string {
+  return `${siteDir.replace(/\/+$/, '')}.admin.json`;
+}
+
+export async function serve(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<Serving> {
+  const base = readConfig(env);
+  const log = logger ?? createLogger({ level: base.logLevel });
+  let documentRoot: string;
+  let wordpress = false;
+  let siteDir: string | undefined;
+  if (flags.root) {
+    documentRoot = path.resolve(flags.root);
+    const stat = fs.statSync(documentRoot, { throwIfNoEntry: false });
+    if (!stat?.isDirectory()) {
+      throw new LamphpError('EROOTMISSING', `The document root ${documentRoot} does not exist or is not a directory.`);
+    }
+  } else {
+    wordpress = true;
+    const cacheDir = defaultCacheDir(env);
+    const source = await resolveWordPressSource({
+      wordpress: flags.wordpress,
+      cacheDir,
+      downloadUrl: env.LAMPHP_WORDPRESS_URL || 'https://wordpress.org/latest.zip',
+      onProgress: progressBar('Downloading WordPress'),
+      logger: log,
+    });
+    siteDir = path.resolve(flags.siteDir ?? path.join(cacheDir, 'sites', 'default'));
+    const db = dbSettingsFromEnv(env);
+    if (db.kind === 'mysql') await checkDatabaseReachable(db.host);
+    await prepareSite({ source: source.dir, siteDir, db, lambda: false, logger: log });
+    documentRoot = siteDir;
+    log.info('wordpress ready', { source: source.origin, version: source.version, siteDir, db: db.kind });
+  }
+  const config = readConfig(env, {
+    documentRoot,
+    ...(flags.workers !== undefined && { workers: flags.workers }),
+    ...(flags.queue !== undefined && { queue: flags.queue }),
+    ...(flags.timeoutMs !== undefined && { requestTimeoutMs: flags.timeoutMs }),
+  });
+  fs.mkdirSync(config.sessionDir, { recursive: true });
+  const engine = await createPhpWasmEngine({
+    documentRoot: config.documentRoot,
+    workers: config.workers,
+    queue: config.queue,
+    maxRequestsPerRuntime: config.maxRequestsPerRuntime,
+    sessionDir: config.sessionDir,
+    phpVersion: config.phpVersion,
+    ...(config.phpIni && { userIniFile: config.phpIni }),
+    logger: log,
+  });
+  const bridge = createBridge({ config, engine, logger: log });
+  let server: LocalServer;
+  try {
+    server = await startLocalServer({ bridge, config, logger: log, host: flags.host ?? '127.0.0.1', port: flags.port ?? 8080 });
+  } catch (err) {
+    await bridge.close();
+    throw err;
+  }
+  const serving: Serving = {
+    url: server.url,
+    documentRoot,
+    server,
+    config,
+    close: async () => {
+      await server.close();
+      await bridge.close();
+    },
+  };
+  if (wordpress && flags.install && siteDir) {
+    const file = adminFile(siteDir);
+    const saved = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { user: string; password: string }) : undefined;
+    const user = flags.adminUser ?? saved?.user ?? 'admin';
+    const password = flags.adminPassword ?? saved?.password ?? generatePassword();
+    const result = await installWordPress((request) => bridge.handle(request, { deadline: Date.now() + 120_000 }), {
+      url: server.url,
+      title: flags.title ?? 'My lamphp site',
+      adminUser: user,
+      adminPassword: password,
+      adminEmail: flags.adminEmail ?? 'admin@example.com',
+    });
+    if (result.installed) fs.writeFileSync(file, JSON.stringify({ user, password }, null, 2) + '\n', { mode: 0o600 });
+    if (result.installed || saved) serving.admin = { url: `${server.url}/wp-admin/`, user, password: result.installed ? password : saved!.password };
+  }
+  return serving;
+}

@@ -1,0 +1,141 @@
+/**
+ * The local front door: a node:http server feeding the same bridge that runs in Lambda.
+ * It only moves bytes: socket request → HttpRequest → bridge → socket response.
+ */
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { LamphpError } from '../../bridge/index.ts';
+import type { Bridge, Config, HeaderMap, HttpRequest, HttpResponse, Logger } from '../../bridge/index.ts';
+import { errorPage } from '../../bridge/index.ts';
+
+export interface LocalServerOptions {
+  bridge: Bridge;
+  config: Config;
+  logger: Logger;
+  host?: string;
+  port?: number;
+}
+
+export interface LocalServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Uint8Array> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) return Promise.reject(new BodyTooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function headerMap(raw: string[]): HeaderMap {
+  const headers: HeaderMap = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) (headers[raw[i]!.toLowerCase()] ??= []).push(raw[i + 1]!);
+  return headers;
+}
+
+/** Turns a socket request into the bridge's HttpRequest (the socket peer is the client). */
+export function toHttpRequest(req: http.IncomingMessage, body: Uint8Array, localPort: number): HttpRequest {
+  const target = req.url ?? '/';
+  const q = target.indexOf('?');
+  const headers = headerMap(req.rawHeaders);
+  const hostHeader = headers.host?.[0] ?? `127.0.0.1:${localPort}`;
+  const hostMatch = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(hostHeader);
+  const peer = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  return {
+    method: (req.method ?? 'GET').toUpperCase(),
+    path: q === -1 ? target : target.slice(0, q),
+    query: q === -1 ? '' : target.slice(q + 1),
+    headers,
+    body,
+    clientAddress: peer,
+    clientPort: req.socket.remotePort ?? 0,
+    scheme: 'http',
+    host: hostMatch?.[1] ?? '127.0.0.1',
+    port: hostMatch?.[2] ? Number(hostMatch[2]) : localPort,
+    protocol: `HTTP/${req.httpVersion}`,
+    requestId: randomUUID(),
+    receivedAt: Date.now(),
+  };
+}
+
+async function writeResponse(res: http.ServerResponse, response: HttpResponse, head: boolean): Promise<void> {
+  for (const [name, values] of Object.entries(response.headers)) res.setHeader(name, values);
+  res.statusCode = response.status;
+  const body = response.body;
+  if (body instanceof Uint8Array) {
+    if (!res.hasHeader('content-length')) res.setHeader('content-length', body.byteLength);
+    res.end(head ? undefined : body);
+    return;
+  }
+  if (head) {
+    res.end();
+    return;
+  }
+  for await (const chunk of body) {
+    if (!res.write(chunk)) await new Promise((r) => res.once('drain', r));
+  }
+  res.end();
+}
+
+export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
+  const { bridge, config, logger } = options;
+  const server = http.createServer({ keepAliveTimeout: 5000, requestTimeout: 0 }, (req, res) => {
+    const localPort = (req.socket.localPort ?? 0) as number;
+    readBody(req, config.maxBodyBytes)
+      .then(async (body) => {
+        const request = toHttpRequest(req, body, localPort);
+        const response = await bridge.handle(request, { deadline: Date.now() + config.requestTimeoutMs });
+        await writeResponse(res, response, request.method === 'HEAD');
+      })
+      .catch(async (err) => {
+        if (err instanceof BodyTooLarge) {
+          logger.warn('request body too large', { limit: config.maxBodyBytes, path: req.url?.slice(0, 512) });
+          res.setHeader('connection', 'close');
+          await writeResponse(res, errorPage(413, `The request body is larger than the ${config.maxBodyBytes} bytes allowed.`), false);
+          return;
+        }
+        logger.error('local server failed to answer', { err, path: req.url?.slice(0, 512) });
+        if (!res.headersSent) await writeResponse(res, errorPage(500, 'The request could not be completed.'), false);
+        else res.destroy();
+      });
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') {
+        reject(new LamphpError('EPORTINUSE', `Port ${options.port} on ${host} is already in use. Stop the other server or pass --port with a free port.`));
+      } else if (err.code === 'EACCES') {
+        reject(new LamphpError('EPORTDENIED', `Not allowed to listen on port ${options.port}. Use a port above 1024.`));
+      } else reject(err);
+    });
+    server.listen(options.port ?? 8080, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
