@@ -28,7 +28,12 @@ export interface RouterOptions {
 }
 
 export const statProbe: FileProbe = (absolutePath) => {
-  const stat = fs.statSync(absolutePath, { throwIfNoEntry: false });
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(absolutePath, { throwIfNoEntry: false });
+  } catch {
+    return null; // ENAMETOOLONG, EACCES, ELOOP: nothing we may serve lives there
+  }
   if (!stat) return null;
   if (stat.isFile()) return 'file';
   if (stat.isDirectory()) return 'dir';

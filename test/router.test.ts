@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalisePath } from '../bridge/paths.ts';
 import { route, type FileProbe, type Route, type RouterOptions } from '../bridge/router.ts';
@@ -105,6 +106,27 @@ describe('normalisePath', () => {
     ['/%2', 'bad-percent-encoding'],
   ])('rejects %j (%s)', (raw, reason) => {
     expect(normalisePath(raw)).toEqual({ ok: false, reason });
+  });
+});
+
+describe('normalisePath on arbitrary input', () => {
+  const piece = fc.constantFrom('/', '.', '..', '%2e', '%2E', '%2f', '%5c', '\\', '%00', '%c0%ae', '%25', 'a', 'é', '%c3%a9', '%', '~');
+  const rawPath = fc.array(fc.oneof(piece, fc.string({ maxLength: 3 })), { maxLength: 12 }).map((parts) => '/' + parts.join(''));
+
+  it('never yields a dot segment, an empty segment, a backslash or a control character', () => {
+    fc.assert(
+      fc.property(rawPath, (raw) => {
+        const n = normalisePath(raw);
+        if (!n.ok) return;
+        expect(n.path.startsWith('/')).toBe(true);
+        for (const s of n.segments) {
+          expect(['', '.', '..']).not.toContain(s);
+          expect(s).not.toMatch(/[\\/\u0000-\u001f\u007f-\u009f]/);
+        }
+        expect(normalisePath(n.path.replaceAll('%', '%25'))).toMatchObject({ ok: true, path: n.path });
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
@@ -255,6 +277,7 @@ describe('route on a real tree (traversal corpus)', () => {
     fs.symlinkSync('../../wp-config.php', path.join(root, 'wp-content/uploads/link-config.jpg'));
     fs.symlinkSync('x.php', path.join(root, 'wp-content/uploads/link-php.jpg'));
     fs.symlinkSync('wp-content/uploads/x.php', path.join(root, 'runme.php'));
+    fs.symlinkSync('loop', path.join(root, 'loop'));
     realOptions = { documentRoot: root, frontController: 'index.php', uploadsDir: 'wp-content/uploads' };
   });
 
@@ -309,6 +332,10 @@ describe('route on a real tree (traversal corpus)', () => {
     ['/runme.php', 'deny', 'php-in-uploads'],
   ])('follows the symlink %s and still denies it', (p, kind, reason) => {
     expect(route({ path: p, query: '' }, realOptions)).toMatchObject({ kind, reason });
+  });
+
+  it.each([['/' + 'a'.repeat(5000)], ['/static.txt/x'], ['/loop/x']])('treats an unreachable name (%s) as missing', (p) => {
+    expect(route({ path: p, query: '' }, realOptions)).toMatchObject({ kind: 'php', scriptName: '/index.php' });
   });
 
   it('serves ordinary files and runs ordinary scripts from the real tree', () => {
