@@ -1,0 +1,224 @@
+#!/usr/bin/env node
+// Makes sure the Debian packages the test suites need are present, before `npm test`, `.ci/run`
+// and (with --wordpress-only) `npm start`:
+//   1. WordPress files: Debian's wordpress package and the packages its symlinks point into,
+//      fetched with `apt-get download` and unpacked with `dpkg -x` into .cache/debian-root
+//      (no root needed; skipped when the stamp shows the same versions).
+//   2. Chromium at /usr/bin/chromium for the browser test (installed when running as root).
+// Plain JavaScript with no dependencies so any Node >= 18 runs it before `npm ci` finishes.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const WORDPRESS_PACKAGES = [
+  'wordpress',
+  'wordpress-theme-twentytwentythree',
+  // Debian's WordPress links these in from outside its tree (getID3, underscore.js, cropper).
+  'php-getid3',
+  'libjs-underscore',
+  'libjs-cropper',
+];
+const BROWSER_PACKAGES = ['chromium'];
+const CHROMIUM = '/usr/bin/chromium';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const cacheDir = path.join(repo, '.cache');
+const debianRoot = path.join(cacheDir, 'debian-root');
+const stampFile = path.join(debianRoot, '.lamphp-packages.json');
+const wordpressOnly = process.argv.includes('--wordpress-only');
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+const rel = (p) => path.relative(process.cwd(), p) || '.';
+
+class StepError extends Error {}
+
+function say(line) {
+  process.stdout.write(`system-packages: ${line}\n`);
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, {
+    encoding: 'utf8',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive', LC_ALL: 'C' },
+    ...options,
+  });
+  if (result.error && result.error.code === 'ENOENT') return { missing: true, status: 127, stdout: '', stderr: '' };
+  return { missing: false, status: result.status ?? 1, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+}
+
+function lastLines(text, n = 5) {
+  return text.trim().split('\n').slice(-n).join('\n');
+}
+
+let aptUpdated = false;
+function aptUpdate() {
+  if (aptUpdated) return;
+  say('apt-get update');
+  const r = run('apt-get', ['update']);
+  if (r.status !== 0) throw new StepError(`apt-get update failed:\n${lastLines(r.stderr || r.stdout)}`);
+  aptUpdated = true;
+}
+
+/** Candidate version of each package, or undefined where apt knows none (empty package lists). */
+function candidates(packages) {
+  const r = run('apt-cache', ['policy', ...packages]);
+  if (r.missing) return undefined;
+  const found = {};
+  let current;
+  for (const line of r.stdout.split('\n')) {
+    const head = /^(\S+):$/.exec(line);
+    if (head) current = head[1];
+    const cand = /^\s+Candidate:\s+(\S+)/.exec(line);
+    if (cand && current && cand[1] !== '(none)') found[current] = cand[1];
+  }
+  return found;
+}
+
+function readStamp() {
+  try {
+    return JSON.parse(fs.readFileSync(stampFile, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function sameVersions(a, b) {
+  return WORDPRESS_PACKAGES.every((p) => a?.[p] !== undefined && a[p] === b?.[p]);
+}
+
+/** Where a symlink inside `root` points: absolute targets are looked up in `root` first, then on the host. */
+function linkTarget(root, link) {
+  let current = link;
+  for (let hops = 0; hops < 40; hops++) {
+    const target = fs.readlinkSync(current);
+    let next = path.resolve(path.dirname(current), target);
+    if (path.isAbsolute(target) && fs.existsSync(path.join(root, target))) next = path.join(root, target);
+    let stat;
+    try {
+      stat = fs.lstatSync(next);
+    } catch {
+      return undefined;
+    }
+    if (!stat.isSymbolicLink()) return fs.existsSync(next) ? next : undefined;
+    current = next;
+  }
+  return undefined;
+}
+
+function danglingLinks(root) {
+  const dangling = [];
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, entry.name);
+      if (entry.isSymbolicLink()) {
+        if (!linkTarget(root, p)) dangling.push(`${path.relative(root, p)} -> ${fs.readlinkSync(p)}`);
+      } else if (entry.isDirectory()) walk(p);
+    }
+  };
+  walk(root);
+  return dangling;
+}
+
+function wordpressVersion() {
+  const text = fs.readFileSync(path.join(debianRoot, 'usr/share/wordpress/wp-includes/version.php'), 'utf8');
+  return /\$wp_version\s*=\s*'([^']+)'/.exec(text)?.[1] ?? 'unknown';
+}
+
+function ensureWordPressFiles() {
+  const stamp = readStamp();
+  let wanted = candidates(WORDPRESS_PACKAGES);
+  if (wanted === undefined) {
+    if (stamp) return say(`WordPress ${wordpressVersion()} files present in ${rel(debianRoot)} (no apt here to compare)`);
+    // `npm start` can still download WordPress; only the test suites insist on Debian's copy.
+    if (wordpressOnly) return say('no apt here: skipping Debian WordPress (lamphp downloads it or takes --wordpress)');
+    throw new StepError(
+      'apt-cache/apt-get not found: the WordPress test files come from Debian packages ' +
+        `(${WORDPRESS_PACKAGES.join(' ')}). Run the tests on Debian or Ubuntu, or pass --wordpress <zip|dir> to lamphp.`,
+    );
+  }
+  if (sameVersions(stamp?.packages, wanted)) {
+    return say(`WordPress ${wordpressVersion()} files ready in ${rel(debianRoot)}`);
+  }
+  if (WORDPRESS_PACKAGES.some((p) => wanted[p] === undefined)) {
+    if (!isRoot) {
+      throw new StepError(
+        `apt knows no version of ${WORDPRESS_PACKAGES.filter((p) => !wanted[p]).join(', ')}: the package lists are empty. ` +
+          'Run `sudo apt-get update`, then run this again.',
+      );
+    }
+    aptUpdate();
+    wanted = candidates(WORDPRESS_PACKAGES);
+    const still = WORDPRESS_PACKAGES.filter((p) => !wanted[p]);
+    if (still.length) throw new StepError(`apt has no package ${still.join(', ')} in its sources; enable Debian main.`);
+  }
+
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const work = fs.mkdtempSync(path.join(cacheDir, 'debian-work-'));
+  try {
+    const debs = path.join(work, 'debs');
+    const root = path.join(work, 'root');
+    fs.mkdirSync(debs);
+    fs.mkdirSync(root);
+    say(`apt-get download ${WORDPRESS_PACKAGES.join(' ')}`);
+    const dl = run('apt-get', ['download', ...WORDPRESS_PACKAGES.map((p) => `${p}=${wanted[p]}`)], { cwd: debs });
+    if (dl.status !== 0) {
+      throw new StepError(
+        `apt-get download failed (is deb.debian.org reachable?):\n${lastLines(dl.stderr || dl.stdout)}`,
+      );
+    }
+    for (const deb of fs.readdirSync(debs).filter((f) => f.endsWith('.deb'))) {
+      const x = run('dpkg', ['-x', path.join(debs, deb), root]);
+      if (x.status !== 0) throw new StepError(`dpkg -x ${deb} failed:\n${lastLines(x.stderr)}`);
+    }
+    const dangling = danglingLinks(root);
+    if (dangling.length) {
+      throw new StepError(`the extracted WordPress tree has dangling symlinks:\n  ${dangling.join('\n  ')}`);
+    }
+    fs.writeFileSync(path.join(root, '.lamphp-packages.json'), JSON.stringify({ packages: wanted }, null, 2) + '\n');
+    // Swap in the complete tree at once, so an interrupted run never leaves half a tree behind.
+    const old = path.join(work, 'old');
+    if (fs.existsSync(debianRoot)) fs.renameSync(debianRoot, old);
+    fs.renameSync(root, debianRoot);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  say(`WordPress ${wordpressVersion()} files extracted into ${rel(debianRoot)}`);
+}
+
+function isDebianLike() {
+  return fs.existsSync('/etc/debian_version');
+}
+
+function ensureChromium() {
+  if (fs.existsSync(CHROMIUM)) return say(`chromium present (${CHROMIUM})`);
+  const command = `apt-get update && apt-get install -y --no-install-recommends ${BROWSER_PACKAGES.join(' ')}`;
+  if (!isDebianLike()) {
+    throw new StepError(`${CHROMIUM} is missing and this is not Debian/Ubuntu: install Chromium so that ${CHROMIUM} exists.`);
+  }
+  if (!isRoot) throw new StepError(`${CHROMIUM} is missing: run \`sudo sh -c '${command}'\`, then run this again.`);
+  say(`apt-get install ${BROWSER_PACKAGES.join(' ')}`);
+  const install = () => run('apt-get', ['install', '-y', '--no-install-recommends', ...BROWSER_PACKAGES]);
+  let r = install();
+  if (r.status !== 0 && !aptUpdated) {
+    aptUpdate();
+    r = install();
+  }
+  if (r.status !== 0 || !fs.existsSync(CHROMIUM)) {
+    throw new StepError(`could not install ${BROWSER_PACKAGES.join(' ')}:\n${lastLines(r.stderr || r.stdout)}`);
+  }
+  say(`chromium installed (${CHROMIUM})`);
+}
+
+try {
+  if (os.platform() !== 'linux') {
+    if (wordpressOnly) process.exit(0);
+    throw new StepError('the system packages come from Debian; run the test suites on Linux (Debian or Ubuntu).');
+  }
+  ensureWordPressFiles();
+  if (!wordpressOnly) ensureChromium();
+} catch (err) {
+  if (!(err instanceof StepError)) throw err;
+  process.stderr.write(`system-packages: ${err.message}\n`);
+  process.exit(1);
+}
