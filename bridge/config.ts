@@ -46,6 +46,8 @@ export interface Config {
   queue: number;
   /** Per-request deadline in ms when the front door gives none. */
   requestTimeoutMs: number;
+  /** Time kept back from Lambda's deadline to stop PHP and post a 504; undefined = automatic. */
+  deadlineMarginMs: number | undefined;
   /** Requests a PHP runtime serves before it is replaced (php-wasm leaks 2 fds per request). */
   maxRequestsPerRuntime: number;
   /** Host directory for PHP sessions, shared by all workers. */
@@ -123,6 +125,7 @@ export function readConfig(env: Env = process.env, overrides: Partial<Config> = 
     workers: int(env, 'LAMPHP_WORKERS', inLambda ? 1 : Math.max(1, os.availableParallelism()), 1),
     queue: int(env, 'LAMPHP_QUEUE', 1000),
     requestTimeoutMs: int(env, 'LAMPHP_REQUEST_TIMEOUT_MS', 30_000, 1),
+    deadlineMarginMs: str(env, 'LAMPHP_DEADLINE_MARGIN_MS') === undefined ? undefined : int(env, 'LAMPHP_DEADLINE_MARGIN_MS', 0),
     maxRequestsPerRuntime: int(env, 'LAMPHP_MAX_REQUESTS_PER_RUNTIME', 1000, 1),
     sessionDir: path.resolve(str(env, 'LAMPHP_SESSION_DIR') ?? path.join(os.tmpdir(), 'lamphp-sessions')),
     phpIni: str(env, 'LAMPHP_PHP_INI'),

@@ -3,7 +3,7 @@
  * streamed response reports a mid-stream failure in HTTP trailers, which only node:http sends.
  */
 import http from 'node:http';
-import { LamphpError } from '../../bridge/errors.ts';
+import { LamphpError } from '../../bridge/index.ts';
 
 const PRELUDE_CONTENT_TYPE = 'application/vnd.awslambda.http-integration-response';
 const PRELUDE_SEPARATOR = new Uint8Array(8);
@@ -169,16 +169,29 @@ export function createRuntimeApiClient(endpoint: string | undefined = process.en
           if (early !== undefined) return resolve();
           req.write(chunk, (err) => (err ? reject(err) : resolve()));
         });
-      await write(Buffer.concat([Buffer.from(JSON.stringify(prelude)), PRELUDE_SEPARATOR]));
+      const iterator = body[Symbol.asyncIterator]();
       try {
-        for await (const chunk of body) {
-          if (early !== undefined) break;
-          if (chunk.length > 0) await write(chunk);
+        await write(Buffer.concat([Buffer.from(JSON.stringify(prelude)), PRELUDE_SEPARATOR]));
+        while (early === undefined) {
+          let step: IteratorResult<Uint8Array>;
+          try {
+            step = await iterator.next();
+          } catch (err) {
+            // Headers are gone already: the only way left to report the failure is a trailer.
+            const report = toErrorReport(err);
+            req.addTrailers({ [ERROR_TYPE]: report.errorType, [ERROR_BODY]: Buffer.from(JSON.stringify(report)).toString('base64') });
+            break;
+          }
+          if (step.done) break;
+          if (step.value.length > 0) await write(step.value);
         }
       } catch (err) {
-        const report = toErrorReport(err);
-        req.addTrailers({ [ERROR_TYPE]: report.errorType, [ERROR_BODY]: Buffer.from(JSON.stringify(report)).toString('base64') });
+        req.destroy(err as Error);
+        await iterator.return?.();
+        await settled.catch(() => {});
+        throw apiError(`Streaming the response failed: ${(err as Error).message}`, err);
       }
+      if (early !== undefined) await iterator.return?.();
       req.end();
       await expectAccepted('the streamed response', settled);
     },
