@@ -124,7 +124,7 @@ export function createBridge({ config, engine, logger }: BridgeOptions): Bridge 
     if (dropped.length > 0) {
       log.warn('unsafe response headers dropped', { script: target.scriptName, headers: dropped });
     }
-    headers['cache-control'] = phpCacheControl(request, headers, config.cache);
+    headers['cache-control'] = phpCacheControl(request, headers, config.cache, result.status);
     headers['content-type'] ??= ['text/html; charset=UTF-8'];
     return {
       status: result.status,
