@@ -12,6 +12,7 @@ import { buildCgiEnv } from './cgi.ts';
 import { serveStatic } from './static.ts';
 import { phpCacheControl } from './cache-control.ts';
 import { errorPage, redirect } from './pages.ts';
+import { admitRequest } from './trust.ts';
 
 export interface BridgeOptions {
   config: Config;
@@ -133,7 +134,14 @@ export function createBridge({ config, engine, logger }: BridgeOptions): Bridge 
     };
   }
 
-  async function dispatch(request: HttpRequest, deadline: number, log: Logger): Promise<HttpResponse> {
+  async function dispatch(incoming: HttpRequest, deadline: number, log: Logger): Promise<HttpResponse> {
+    // Origin secret first, then the one set of trust rules: what PHP sees is decided here.
+    const admission = admitRequest(incoming, config);
+    if (!admission.ok) {
+      log.warn('request refused: origin secret ' + admission.reason, { path: incoming.path.slice(0, 512) });
+      return admission.response;
+    }
+    const request = admission.request;
     if (request.body.byteLength > config.maxBodyBytes) {
       log.warn('request body too large', { bytes: request.body.byteLength, limit: config.maxBodyBytes });
       return errorPage(413, `The request body is larger than the ${config.maxBodyBytes} bytes allowed.`, request.requestId);

@@ -30,7 +30,7 @@ export class Visitor {
     const res = await fetch(this.base + path, {
       method: init.method ?? 'GET',
       headers,
-      body: init.body as BodyInit | undefined,
+      body: init.body as RequestInit['body'],
       redirect: 'manual',
     });
     const setCookies = res.headers.getSetCookie();
