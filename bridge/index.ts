@@ -11,3 +11,5 @@ export { EngineError } from './engine/engine.ts';
 export type { Bridge, HandleOptions } from './handler.ts';
 export { createBridge } from './handler.ts';
 export { errorPage } from './pages.ts';
+export type { EventAdapter, AdapterContext, SourceKind } from './events/index.ts';
+export { detectSource, EventError, resultFits } from './events/index.ts';

@@ -64,7 +64,7 @@ export function createRuntimeApiClient(endpoint: string | undefined = process.en
   }
   const [host, portText] = endpoint.replace(/^https?:\/\//, '').split(':');
   const port = Number(portText ?? 80);
-  // One keep-alive connection is enough: the loop never has two requests in flight.
+  // Keep-alive: every invocation reuses the connection; the loop never has two requests in flight.
   const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
   const base = '/2018-06-01/runtime';
 

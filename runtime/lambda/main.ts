@@ -1,0 +1,75 @@
+/**
+ * The Lambda runtime process, started by runtime/lambda/bootstrap: read the settings, boot
+ * PHP, then serve invocations until Lambda shuts the sandbox down. A failed start is reported
+ * to the Runtime API's init/error so it shows in the function's error, not only in the logs.
+ */
+import fs from 'node:fs';
+import { createBridge, createLogger, LamphpError, readConfig, type Bridge, type Logger } from '../../bridge/index.ts';
+import { createRuntimeApiClient, type RuntimeApiClient } from './client.ts';
+import { createInvocationHandler } from './handler.ts';
+import { runUntilSignal, type InvocationHandler } from './loop.ts';
+
+function checkDocumentRoot(root: string): void {
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(root);
+  } catch {
+    stat = undefined;
+  }
+  if (!stat?.isDirectory()) {
+    throw new LamphpError(
+      'ENOROOT',
+      `The document root ${root} (LAMPHP_DOCUMENT_ROOT) is not a directory. In Lambda it is the EFS mount ` +
+        'path of the PHP tree: check the function\'s file system configuration and the setting.',
+    );
+  }
+}
+
+async function boot(env: NodeJS.ProcessEnv, logger: Logger): Promise<{ handler: InvocationHandler; bridge: Bridge; logger: Logger }> {
+  const config = readConfig(env);
+  const log = createLogger({ level: config.logLevel });
+  checkDocumentRoot(config.documentRoot);
+  fs.mkdirSync(config.sessionDir, { recursive: true });
+  // Imported here so that an engine that cannot even load is reported as an init error.
+  const { createPhpWasmEngine } = await import('../../bridge/engine/php-wasm/index.ts');
+  const engine = await createPhpWasmEngine({
+    documentRoot: config.documentRoot,
+    workers: config.workers,
+    queue: config.queue,
+    maxRequestsPerRuntime: config.maxRequestsPerRuntime,
+    sessionDir: config.sessionDir,
+    phpVersion: config.phpVersion,
+    ...(config.phpIni && { userIniFile: config.phpIni }),
+    logger: log,
+  });
+  const bridge = createBridge({ config, engine, logger: log });
+  logger.debug('engine ready', { documentRoot: config.documentRoot, phpVersion: config.phpVersion, mode: config.responseMode });
+  return { handler: createInvocationHandler({ config, logger: log, bridge }), bridge, logger: log };
+}
+
+/** Runs the runtime; resolves with the exit code. */
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const started = performance.now();
+  let logger = createLogger({ level: 'info' });
+  let client: RuntimeApiClient;
+  try {
+    client = createRuntimeApiClient(env.AWS_LAMBDA_RUNTIME_API);
+  } catch (err) {
+    logger.error('cannot start the Lambda runtime', { err });
+    return 1;
+  }
+  let booted;
+  try {
+    booted = await boot(env, logger);
+  } catch (err) {
+    logger.error('init failed', { err });
+    await client.initError(err).catch((e: unknown) => logger.error('reporting the init error failed', { err: e }));
+    client.close();
+    return 1;
+  }
+  logger = booted.logger;
+  logger.info('runtime ready', { initMs: Math.round(performance.now() - started) });
+  return runUntilSignal({ client, handler: booted.handler, logger, shutdown: () => booted.bridge.close() });
+}
+
+if (import.meta.main) process.exit(await main());
