@@ -56,17 +56,23 @@ export interface PeerAddress {
   port: number;
 }
 
-/**
- * `ip`, `ip:port`, `[v6]:port` or CloudFront's bare `v6:port` (the last colon starts the port
- * when the whole value is not itself an IPv6 address).
- */
+/** An X-Forwarded-For entry: `ip`, `ip:port` or `[v6]:port` (a bare IPv6 address has no port). */
 export function parseAddress(value: string): PeerAddress | undefined {
   const v = value.trim();
   if (isIP(v)) return { address: v, port: 0 };
+  return parseViewerAddress(v);
+}
+
+/**
+ * CloudFront-Viewer-Address: `ip:port`, with IPv6 unbracketed (`2001:db8::1:443`), so the
+ * last colon always starts the port; `[v6]:port` is accepted too.
+ */
+export function parseViewerAddress(value: string): PeerAddress | undefined {
+  const v = value.trim();
   const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(v);
   if (bracketed) return isIP(bracketed[1]) === 6 ? { address: bracketed[1], port: port(bracketed[2]) } : undefined;
   const colon = v.lastIndexOf(':');
-  if (colon <= 0) return undefined;
+  if (colon <= 0) return isIP(v) === 4 ? { address: v, port: 0 } : undefined;
   const address = v.slice(0, colon);
   const p = v.slice(colon + 1);
   return isIP(address) && /^\d{1,5}$/.test(p) ? { address, port: port(p) } : undefined;
@@ -119,7 +125,7 @@ export function applyTrust(request: HttpRequest, config: TrustConfig): HttpReque
 
   let client: PeerAddress = { address: request.clientAddress, port: request.clientPort };
   let { scheme, port } = request;
-  const viewer = vouched ? parseAddress(headers['cloudfront-viewer-address']?.[0] ?? '') : undefined;
+  const viewer = vouched ? parseViewerAddress(headers['cloudfront-viewer-address']?.[0] ?? '') : undefined;
   if (viewer) {
     client = viewer;
   } else {
