@@ -1,0 +1,131 @@
+/**
+ * The ready-made CDK app: one WordPressOnLambda stack configured from CDK context
+ * (`cdk synth -c database=mysql -c frontDoor=alb …`, or cdk.json). Every key is optional;
+ * the defaults are the zero-fixed-cost stack: SQLite on EFS behind a Function URL and
+ * CloudFront, in a VPC without NAT gateways or interface endpoints. Keys: README.md.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import {
+  DEFAULT_LAYER_ZIP,
+  WordPressOnLambda,
+  type DatabaseKind,
+  type FrontDoor,
+  type WordPressOnLambdaProps,
+} from './wordpress-on-lambda.ts';
+
+/** Repository root: relative paths in context (layerZip, siteAssetZip) are resolved from here. */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const DEFAULT_STACK_NAME = 'LamphpWordPress';
+
+type Context = (key: string) => unknown;
+
+function text(ctx: Context, key: string): string | undefined {
+  const v = ctx(key);
+  if (v === undefined || v === null || v === '') return undefined;
+  return String(v);
+}
+
+function oneOf<T extends string>(ctx: Context, key: string, allowed: readonly T[], fallback: T): T {
+  const v = text(ctx, key) ?? fallback;
+  if (!(allowed as readonly string[]).includes(v)) {
+    throw new Error(`Context "${key}" must be one of ${allowed.join(', ')}, got "${v}".`);
+  }
+  return v as T;
+}
+
+function num(ctx: Context, key: string): number | undefined {
+  const v = text(ctx, key);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`Context "${key}" must be a number ≥ 0, got "${v}".`);
+  return n;
+}
+
+function bool(ctx: Context, key: string): boolean | undefined {
+  const v = text(ctx, key);
+  if (v === undefined) return undefined;
+  if (/^(true|1|yes)$/i.test(v)) return true;
+  if (/^(false|0|no)$/i.test(v)) return false;
+  throw new Error(`Context "${key}" must be true or false, got "${v}".`);
+}
+
+/** A JSON array or a comma-separated string. */
+function list(ctx: Context, key: string): string[] | undefined {
+  const v = ctx(key);
+  if (v === undefined || v === null || v === '') return undefined;
+  if (Array.isArray(v)) return v.map(String);
+  const s = String(v).trim();
+  if (s.startsWith('[')) return (JSON.parse(s) as unknown[]).map(String);
+  return s.split(',').map((x) => x.trim()).filter((x) => x !== '');
+}
+
+function fromRoot(p: string): string {
+  return path.isAbsolute(p) ? p : path.join(REPO_ROOT, p);
+}
+
+/** Construct props from CDK context; unknown values fail with a sentence naming the key. */
+export function propsFromContext(ctx: Context): WordPressOnLambdaProps {
+  const architecture = oneOf(ctx, 'architecture', ['arm64', 'x86_64'] as const, 'arm64');
+  const timeoutSeconds = num(ctx, 'timeoutSeconds');
+  const cronRateMinutes = num(ctx, 'cronRateMinutes');
+  return {
+    database: oneOf<DatabaseKind>(ctx, 'database', ['sqlite', 'mysql', 'aurora'], 'sqlite'),
+    frontDoor: oneOf<FrontDoor>(ctx, 'frontDoor', ['function-url', 'http-api', 'alb'], 'function-url'),
+    architecture: architecture === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
+    memorySize: num(ctx, 'memorySize'),
+    timeout: timeoutSeconds === undefined ? undefined : Duration.seconds(timeoutSeconds),
+    layerZip: fromRoot(text(ctx, 'layerZip') ?? DEFAULT_LAYER_ZIP),
+    siteAssetZip: text(ctx, 'siteAssetZip') === undefined ? undefined : fromRoot(text(ctx, 'siteAssetZip')!),
+    siteId: text(ctx, 'siteId'),
+    domainName: text(ctx, 'domainName'),
+    certificateArn: text(ctx, 'certificateArn'),
+    originSecret: text(ctx, 'originSecret'),
+    cronRate: cronRateMinutes === undefined ? undefined : Duration.minutes(cronRateMinutes),
+    rdsProxy: bool(ctx, 'rdsProxy'),
+    auroraMinCapacity: num(ctx, 'auroraMinCapacity'),
+    auroraMaxCapacity: num(ctx, 'auroraMaxCapacity'),
+    deletionProtection: bool(ctx, 'deletionProtection'),
+    natGateways: num(ctx, 'natGateways'),
+    vpcId: text(ctx, 'vpcId'),
+    vpcAvailabilityZones: list(ctx, 'availabilityZones'),
+    vpcPrivateSubnetIds: list(ctx, 'privateSubnetIds'),
+    vpcPublicSubnetIds: list(ctx, 'publicSubnetIds'),
+    logRetention: num(ctx, 'logRetentionDays') as logs.RetentionDays | undefined,
+  };
+}
+
+export interface BuiltApp {
+  app: App;
+  stack: Stack;
+  site: WordPressOnLambda;
+}
+
+/**
+ * Builds the app. `context` is merged over cdk.json/CLI context; `overrides` win over both
+ * (the synth script uses them to swap in a placeholder layer).
+ */
+export function buildApp(
+  options: { outdir?: string; context?: Record<string, unknown>; overrides?: Partial<WordPressOnLambdaProps> } = {},
+): BuiltApp {
+  const app = new App({ outdir: options.outdir, context: options.context, analyticsReporting: false });
+  const ctx: Context = (key) => app.node.tryGetContext(key);
+  const account = text(ctx, 'account');
+  const region = text(ctx, 'region');
+  // Without account/region the stack is environment-agnostic: synth needs no credentials.
+  const stack = new Stack(app, text(ctx, 'stackName') ?? DEFAULT_STACK_NAME, {
+    description: 'WordPress on AWS Lambda with lamphp (PHP as WebAssembly on Node.js)',
+    env: account !== undefined && region !== undefined ? { account, region } : undefined,
+  });
+  const site = new WordPressOnLambda(stack, 'WordPress', { ...propsFromContext(ctx), ...options.overrides });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack, site };
+}
+
+if (import.meta.main) {
+  buildApp().app.synth();
+}
