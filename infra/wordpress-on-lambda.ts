@@ -130,7 +130,7 @@ const PLACEHOLDER_HANDLER = [
 ].join('\n');
 
 /** Copies the viewer Host into x-forwarded-host: the origin must receive its own Host header. */
-const VIEWER_HOST_FUNCTION = [
+export const VIEWER_HOST_FUNCTION = [
   'function handler(event) {',
   '  var request = event.request;',
   '  if (request.headers.host) request.headers["x-forwarded-host"] = { value: request.headers.host.value };',
@@ -139,7 +139,7 @@ const VIEWER_HOST_FUNCTION = [
 ].join('\n');
 
 /** onEvent handler of the install custom resource: turns the CloudFormation event into a lamphp install command. */
-const INSTALL_ON_EVENT = `
+export const INSTALL_ON_EVENT = `
 const { LambdaClient, InvokeCommand } = require('@aws-sdk/client-lambda');
 const client = new LambdaClient({});
 exports.handler = async (event) => {
@@ -508,7 +508,7 @@ export class WordPressOnLambda extends Construct {
       proxyTarget = rds.ProxyTarget.fromCluster(cluster);
     }
     if (props.rdsProxy === false) {
-      server.connections.allowDefaultPortFrom(this.functionSecurityGroup, 'MySQL from the WordPress function');
+      dbSecurityGroup.addIngressRule(this.functionSecurityGroup, ec2.Port.tcp(3306), 'MySQL from the WordPress function');
       const host = server instanceof rds.DatabaseInstance ? server.dbInstanceEndpointAddress : server.clusterEndpoint.hostname;
       return { server, secret, host, proxy: undefined };
     }
@@ -528,7 +528,7 @@ export class WordPressOnLambda extends Construct {
       iamAuth: false,
     });
     proxySecurityGroup.addIngressRule(this.functionSecurityGroup, ec2.Port.tcp(3306), 'MySQL from the WordPress function');
-    server.connections.allowDefaultPortFrom(proxySecurityGroup, 'MySQL from the RDS Proxy');
+    // DatabaseProxy itself opens the database's port (3306) to proxySecurityGroup.
     return { server, secret, host: proxy.endpoint, proxy };
   }
 
