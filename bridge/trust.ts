@@ -120,7 +120,8 @@ function forwardedHost(headers: HeaderMap): string | undefined {
  */
 export function applyTrust(request: HttpRequest, config: TrustConfig): HttpRequest {
   const vouched = checkOriginSecret(request.headers, config) === 'ok';
-  const headers: HeaderMap = { ...request.headers };
+  // No prototype, so a header named `__proto__` stays a header.
+  const headers: HeaderMap = Object.assign(Object.create(null) as HeaderMap, request.headers);
   delete headers[config.originSecretHeader.toLowerCase()];
 
   let client: PeerAddress = { address: request.clientAddress, port: request.clientPort };

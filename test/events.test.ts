@@ -312,6 +312,15 @@ describe('own events', () => {
     expect(parse(v2).request.path).toBe('/$default/x');
   });
 
+  it('header and query names such as __proto__ and constructor are plain names', () => {
+    const event = JSON.parse('{"httpMethod":"GET","path":"/","requestContext":{"elb":{}},' +
+      '"multiValueHeaders":{"__proto__":["a"],"constructor":["b"],"toString":["c"]},' +
+      '"multiValueQueryStringParameters":{"__proto__":["x"]}}');
+    const { request } = parse(event);
+    expect(Object.entries(request.headers)).toEqual([['__proto__', ['a']], ['constructor', ['b']], ['tostring', ['c']]]);
+    expect(request.query).toBe('__proto__=x');
+  });
+
   it('a 200 KB header value passes through without trouble', () => {
     const big = 'x'.repeat(200 * 1024);
     const event = { ...json(AWS, 'apigw-v2-request-no-authorizer.json') };

@@ -6,6 +6,11 @@ import { EventError } from './event-error.ts';
 
 export type Json = Record<string, unknown>;
 
+/** A map without a prototype: keys such as `__proto__` or `constructor` in untrusted JSON stay plain keys. */
+export function dict<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
 export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -5,12 +5,12 @@
 import type { HeaderMap, HttpRequest } from '../http.ts';
 import type { AdapterContext } from './index.ts';
 import { EventError } from './event-error.ts';
-import { type Json, describe, optionalBoolean, stringList } from './fields.ts';
+import { type Json, describe, dict, optionalBoolean, stringList } from './fields.ts';
 import { parseHost } from '../trust.ts';
 
 /** `{Name: 'v'}` → `{name: ['v']}`; names differing only in case are merged. */
 export function singleValueHeaders(map: Json | undefined, where: string): HeaderMap {
-  const headers: HeaderMap = {};
+  const headers: HeaderMap = dict();
   if (!map) return headers;
   for (const [name, value] of Object.entries(map)) {
     if (value === undefined || value === null) continue;
@@ -22,7 +22,7 @@ export function singleValueHeaders(map: Json | undefined, where: string): Header
 
 /** `{Name: ['a', 'b']}` → `{name: ['a', 'b']}`, keeping every repeated value in order. */
 export function multiValueHeaders(map: Json | undefined, where: string): HeaderMap {
-  const headers: HeaderMap = {};
+  const headers: HeaderMap = dict();
   if (!map) return headers;
   for (const [name, values] of Object.entries(map)) {
     if (values === undefined || values === null) continue;

@@ -5,7 +5,7 @@
 import { STATUS_CODES } from 'node:http';
 import { isUtf8 } from 'node:buffer';
 import type { HeaderMap } from '../http.ts';
-import { isObject } from './fields.ts';
+import { dict, isObject } from './fields.ts';
 
 const TEXT_TYPES = new Set([
   'application/json',
@@ -67,7 +67,7 @@ export function eventMethod(event: unknown): string | undefined {
 
 /** Several values of one field joined as HTTP allows; never used for Set-Cookie. */
 export function joinedHeaders(headers: HeaderMap, skip: string[] = []): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = dict<string>();
   for (const [name, values] of Object.entries(headers)) {
     if (values.length === 0 || skip.includes(name)) continue;
     out[name] = values.join(', ');
@@ -77,8 +77,8 @@ export function joinedHeaders(headers: HeaderMap, skip: string[] = []): Record<s
 
 /** Single-valued fields in `headers`, repeated ones (and every Set-Cookie) in `multiValueHeaders`. */
 export function splitHeaders(headers: HeaderMap): { headers: Record<string, string>; multiValueHeaders: Record<string, string[]> } {
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
+  const single = dict<string>();
+  const multi = dict<string[]>();
   for (const [name, values] of Object.entries(headers)) {
     if (values.length === 0) continue;
     if (values.length === 1 && name !== 'set-cookie') single[name] = values[0];
@@ -88,7 +88,7 @@ export function splitHeaders(headers: HeaderMap): { headers: Record<string, stri
 }
 
 export function copyHeaders(headers: HeaderMap): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  const out = dict<string[]>();
   for (const [name, values] of Object.entries(headers)) if (values.length > 0) out[name] = [...values];
   return out;
 }
