@@ -275,10 +275,17 @@ describe('own events', () => {
     expect(request.clientAddress).toBe('198.51.100.9');
   });
 
+  it('REST: a hand-written event with only the single-value maps still has its headers and query', () => {
+    const event = { ...json(OWN, 'http-api-v1.json'), multiValueHeaders: {}, multiValueQueryStringParameters: null };
+    const { request } = parse(event);
+    expect(request.headers.cookie).toEqual(['a=1; b=2']);
+    expect(request.query).toBe('s=caf%C3%A9%20%26%20tea');
+  });
+
   it('`?a=b%20c&a=d` reaches the query string encoded exactly once from every source', () => {
     const alb = { ...json(AWS, 'alb-lambda-target-request-multivalue-headers.json'), multiValueQueryStringParameters: { a: ['b%20c', 'd'] } };
     const albSingle = { ...json(AWS, 'alb-lambda-target-request-headers-only.json'), queryStringParameters: { a: 'b%20c' } };
-    const rest = { ...json(AWS, 'apigw-request.json'), multiValueQueryStringParameters: { a: ['b c', 'd'] } };
+    const rest = { ...json(AWS, 'apigw-request.json'), queryStringParameters: { a: 'd' }, multiValueQueryStringParameters: { a: ['b c', 'd'] } };
     const v2 = { ...json(AWS, 'apigw-v2-request-no-authorizer.json'), rawQueryString: 'a=b%20c&a=d' };
     const url = { ...json(AWS, 'lambda-urls-request.json'), rawQueryString: 'a=b%20c&a=d' };
     for (const event of [alb, rest, v2, url]) expect(parse(event).request.query).toBe('a=b%20c&a=d');

@@ -31,14 +31,16 @@ export const apigwV1: EventAdapter<APIGatewayProxyEvent, ApiGatewayV1Result> = {
   toRequest(input, context) {
     const event = asEvent(input, WHERE);
     const rc = requireObject(event, 'requestContext', WHERE);
-    const multiHeaders = optionalObject(event, 'multiValueHeaders', WHERE);
-    const headers = multiHeaders
-      ? multiValueHeaders(multiHeaders, WHERE)
-      : singleValueHeaders(optionalObject(event, 'headers', WHERE), WHERE);
-    const multiQuery = optionalObject(event, 'multiValueQueryStringParameters', WHERE);
-    const pairs = multiQuery
-      ? queryPairs(multiQuery, true, WHERE)
-      : queryPairs(optionalObject(event, 'queryStringParameters', WHERE), false, WHERE);
+    // The multi-value maps hold every repeat; the single maps only fill in what they lack.
+    const headers = multiValueHeaders(optionalObject(event, 'multiValueHeaders', WHERE), WHERE);
+    for (const [name, values] of Object.entries(singleValueHeaders(optionalObject(event, 'headers', WHERE), WHERE))) {
+      headers[name] ??= values;
+    }
+    const pairs = queryPairs(optionalObject(event, 'multiValueQueryStringParameters', WHERE), true, WHERE);
+    const multiKeys = new Set(pairs.map(([k]) => k));
+    for (const pair of queryPairs(optionalObject(event, 'queryStringParameters', WHERE), false, WHERE)) {
+      if (!multiKeys.has(pair[0])) pairs.push(pair);
+    }
     const identity = optionalObject(rc, 'identity', `${WHERE} requestContext`);
     return toHttpRequest({
       method: method(requireString(event, 'httpMethod', WHERE), WHERE),
