@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Makes sure the Debian packages the test suites need are present, before `npm test`, `.ci/run`
 // and (with --wordpress-only) `npm start`:
-//   1. WordPress files: Debian's wordpress package and the packages its symlinks point into,
-//      fetched with `apt-get download` and unpacked with `dpkg -x` into .cache/debian-root
-//      (no root needed; skipped when the stamp shows the same versions).
+//   1. WordPress files: Debian's wordpress package, its newest Twenty* theme and the packages
+//      its symlinks point into, fetched with `apt-get download` and unpacked with `dpkg -x` into
+//      .cache/debian-root (no root needed; skipped when the stamp shows the same versions).
 //   2. Chromium at /usr/bin/chromium for the browser test (installed when running as root).
 // Plain JavaScript with no dependencies so any Node >= 18 runs it before `npm ci` finishes.
 import { spawnSync } from 'node:child_process';
@@ -12,14 +12,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const WORDPRESS_PACKAGES = [
+// The SQLite integration plugin we ship needs WordPress >= 6.4; bookworm has 6.1. So the files
+// come from Debian trixie through a private apt configuration under .cache/apt (no root, the
+// system's sources untouched), or from the system's own sources where the Debian keyring is absent.
+const SUITE = 'trixie';
+const KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
+const BASE_PACKAGES = [
   'wordpress',
-  'wordpress-theme-twentytwentythree',
-  // Debian's WordPress links these in from outside its tree (getID3, underscore.js, cropper).
+  // Debian's WordPress links these in from outside its tree (getID3, underscore.js, lodash, cropper).
   'php-getid3',
   'libjs-underscore',
+  'libjs-lodash',
   'libjs-cropper',
 ];
+const THEME_PREFIX = 'wordpress-theme-twenty';
 const BROWSER_PACKAGES = ['chromium'];
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -27,6 +33,7 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = path.join(repo, '.cache');
 const debianRoot = path.join(cacheDir, 'debian-root');
 const stampFile = path.join(debianRoot, '.lamphp-packages.json');
+const aptDir = path.join(cacheDir, 'apt');
 const wordpressOnly = process.argv.includes('--wordpress-only');
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const rel = (p) => path.relative(process.cwd(), p) || '.';
@@ -51,18 +58,48 @@ function lastLines(text, n = 5) {
   return text.trim().split('\n').slice(-n).join('\n');
 }
 
-let aptUpdated = false;
-function aptUpdate() {
-  if (aptUpdated) return;
-  say('apt-get update');
-  const r = run('apt-get', ['update']);
-  if (r.status !== 0) throw new StepError(`apt-get update failed:\n${lastLines(r.stderr || r.stdout)}`);
-  aptUpdated = true;
+/** Where the packages come from: a private trixie configuration, or the system's sources. */
+function aptSource() {
+  if (!fs.existsSync(KEYRING)) return { label: 'the system apt sources', args: [], private: false };
+  const lists = path.join(aptDir, 'lists');
+  const args = [
+    '-o', `Dir::Etc::SourceList=${path.join(aptDir, 'sources.list')}`,
+    '-o', 'Dir::Etc::SourceParts=/dev/null',
+    '-o', `Dir::State::Lists=${lists}`,
+    '-o', `Dir::Cache=${path.join(aptDir, 'cache')}`,
+    ...(isRoot ? ['-o', 'APT::Sandbox::User=root'] : []),
+  ];
+  return { label: `Debian ${SUITE}`, args, private: true, lists };
 }
 
-/** Candidate version of each package, or undefined where apt knows none (empty package lists). */
-function candidates(packages) {
-  const r = run('apt-cache', ['policy', ...packages]);
+/** Newest mtime of the private package lists: they only change when we update them. */
+function listsStamp(source) {
+  if (!source.private) return undefined;
+  const files = fs.existsSync(source.lists) ? fs.readdirSync(source.lists).filter((f) => /_Packages(\.\w+)?$/.test(f)) : [];
+  return files.length ? Math.max(...files.map((f) => fs.statSync(path.join(source.lists, f)).mtimeMs)) : undefined;
+}
+
+let systemUpdated = false;
+function aptUpdate(source) {
+  if (source.private) {
+    fs.mkdirSync(path.join(source.lists, 'partial'), { recursive: true });
+    fs.mkdirSync(path.join(aptDir, 'cache', 'archives', 'partial'), { recursive: true });
+    fs.writeFileSync(
+      path.join(aptDir, 'sources.list'),
+      `deb [signed-by=${KEYRING}] http://deb.debian.org/debian ${SUITE} main\n`,
+    );
+  } else if (systemUpdated) return;
+  say(`apt-get update (${source.label})`);
+  const r = run('apt-get', [...source.args, 'update']);
+  if (r.status !== 0) {
+    throw new StepError(`apt-get update failed (is deb.debian.org reachable?):\n${lastLines(r.stderr || r.stdout)}`);
+  }
+  if (!source.private) systemUpdated = true;
+}
+
+/** Candidate version of each package; packages apt does not know are left out. */
+function candidates(source, packages) {
+  const r = run('apt-cache', [...source.args, 'policy', ...packages]);
   if (r.missing) return undefined;
   const found = {};
   let current;
@@ -75,6 +112,18 @@ function candidates(packages) {
   return found;
 }
 
+/** The newest Twenty* theme package: the default theme of that WordPress generation. */
+function themePackage(source) {
+  const r = run('apt-cache', [...source.args, 'pkgnames', THEME_PREFIX]);
+  const order = ['three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+  const rank = (name) => order.indexOf(name.slice(THEME_PREFIX.length).replace(/^twenty/, ''));
+  return r.stdout
+    .split('\n')
+    .filter((n) => n.startsWith(THEME_PREFIX))
+    .sort((a, b) => rank(a) - rank(b))
+    .at(-1);
+}
+
 function readStamp() {
   try {
     return JSON.parse(fs.readFileSync(stampFile, 'utf8'));
@@ -83,8 +132,9 @@ function readStamp() {
   }
 }
 
-function sameVersions(a, b) {
-  return WORDPRESS_PACKAGES.every((p) => a?.[p] !== undefined && a[p] === b?.[p]);
+function samePackages(a, b) {
+  const names = Object.keys(b ?? {});
+  return names.length > 0 && names.length === Object.keys(a ?? {}).length && names.every((p) => a[p] === b[p]);
 }
 
 /** Where a symlink inside `root` points: absolute targets are looked up in `root` first, then on the host. */
@@ -127,30 +177,46 @@ function wordpressVersion() {
 
 function ensureWordPressFiles() {
   const stamp = readStamp();
-  let wanted = candidates(WORDPRESS_PACKAGES);
-  if (wanted === undefined) {
+  const source = aptSource();
+  const ready = () => say(`WordPress ${wordpressVersion()} files ready in ${rel(debianRoot)}`);
+  // Private lists only change when we update them: same lists, same packages, nothing to do.
+  if (source.private && stamp?.lists !== undefined && stamp.lists === listsStamp(source)) return ready();
+
+  if (run('apt-get', ['--version']).missing) {
     if (stamp) return say(`WordPress ${wordpressVersion()} files present in ${rel(debianRoot)} (no apt here to compare)`);
     // `npm start` can still download WordPress; only the test suites insist on Debian's copy.
     if (wordpressOnly) return say('no apt here: skipping Debian WordPress (lamphp downloads it or takes --wordpress)');
     throw new StepError(
-      'apt-cache/apt-get not found: the WordPress test files come from Debian packages ' +
-        `(${WORDPRESS_PACKAGES.join(' ')}). Run the tests on Debian or Ubuntu, or pass --wordpress <zip|dir> to lamphp.`,
+      `apt-get not found: the WordPress test files come from Debian packages (${BASE_PACKAGES.join(' ')} ` +
+        `${THEME_PREFIX}*). Run the tests on Debian or Ubuntu.`,
     );
   }
-  if (sameVersions(stamp?.packages, wanted)) {
-    return say(`WordPress ${wordpressVersion()} files ready in ${rel(debianRoot)}`);
+  // Refreshed before every (re)extraction: the pool drops superseded versions.
+  if (source.private) aptUpdate(source);
+  if (!source.private && stamp && samePackages(candidates(source, Object.keys(stamp.packages)), stamp.packages)) {
+    return ready();
   }
-  if (WORDPRESS_PACKAGES.some((p) => wanted[p] === undefined)) {
+
+  let packages = [...BASE_PACKAGES, themePackage(source)].filter(Boolean);
+  let wanted = candidates(source, packages);
+  let unknown = packages.filter((p) => !wanted[p]);
+  if (unknown.length && !source.private) {
     if (!isRoot) {
       throw new StepError(
-        `apt knows no version of ${WORDPRESS_PACKAGES.filter((p) => !wanted[p]).join(', ')}: the package lists are empty. ` +
+        `apt knows no version of ${unknown.join(', ')}: the package lists are empty or lack them. ` +
           'Run `sudo apt-get update`, then run this again.',
       );
     }
-    aptUpdate();
-    wanted = candidates(WORDPRESS_PACKAGES);
-    const still = WORDPRESS_PACKAGES.filter((p) => !wanted[p]);
-    if (still.length) throw new StepError(`apt has no package ${still.join(', ')} in its sources; enable Debian main.`);
+    aptUpdate(source);
+    packages = [...BASE_PACKAGES, themePackage(source)].filter(Boolean);
+    wanted = candidates(source, packages);
+    unknown = packages.filter((p) => !wanted[p]);
+  }
+  if (!packages.some((p) => p.startsWith(THEME_PREFIX))) unknown.push(`${THEME_PREFIX}*`);
+  if (unknown.length) throw new StepError(`${source.label} has no package ${unknown.join(', ')}.`);
+  if (stamp && samePackages(stamp.packages, wanted)) {
+    fs.writeFileSync(stampFile, JSON.stringify({ ...stamp, lists: listsStamp(source) }, null, 2) + '\n');
+    return ready();
   }
 
   fs.mkdirSync(cacheDir, { recursive: true });
@@ -160,12 +226,10 @@ function ensureWordPressFiles() {
     const root = path.join(work, 'root');
     fs.mkdirSync(debs);
     fs.mkdirSync(root);
-    say(`apt-get download ${WORDPRESS_PACKAGES.join(' ')}`);
-    const dl = run('apt-get', ['download', ...WORDPRESS_PACKAGES.map((p) => `${p}=${wanted[p]}`)], { cwd: debs });
+    say(`apt-get download ${packages.join(' ')} (${source.label})`);
+    const dl = run('apt-get', [...source.args, 'download', ...packages.map((p) => `${p}=${wanted[p]}`)], { cwd: debs });
     if (dl.status !== 0) {
-      throw new StepError(
-        `apt-get download failed (is deb.debian.org reachable?):\n${lastLines(dl.stderr || dl.stdout)}`,
-      );
+      throw new StepError(`apt-get download failed (is deb.debian.org reachable?):\n${lastLines(dl.stderr || dl.stdout)}`);
     }
     for (const deb of fs.readdirSync(debs).filter((f) => f.endsWith('.deb'))) {
       const x = run('dpkg', ['-x', path.join(debs, deb), root]);
@@ -173,9 +237,13 @@ function ensureWordPressFiles() {
     }
     const dangling = danglingLinks(root);
     if (dangling.length) {
-      throw new StepError(`the extracted WordPress tree has dangling symlinks:\n  ${dangling.join('\n  ')}`);
+      throw new StepError(
+        `the extracted WordPress tree has dangling symlinks; add the packages that provide them to BASE_PACKAGES ` +
+          `in scripts/system-packages.js:\n  ${dangling.join('\n  ')}`,
+      );
     }
-    fs.writeFileSync(path.join(root, '.lamphp-packages.json'), JSON.stringify({ packages: wanted }, null, 2) + '\n');
+    const newStamp = { source: source.label, packages: wanted, lists: listsStamp(source) };
+    fs.writeFileSync(path.join(root, '.lamphp-packages.json'), JSON.stringify(newStamp, null, 2) + '\n');
     // Swap in the complete tree at once, so an interrupted run never leaves half a tree behind.
     const old = path.join(work, 'old');
     if (fs.existsSync(debianRoot)) fs.renameSync(debianRoot, old);
@@ -200,8 +268,8 @@ function ensureChromium() {
   say(`apt-get install ${BROWSER_PACKAGES.join(' ')}`);
   const install = () => run('apt-get', ['install', '-y', '--no-install-recommends', ...BROWSER_PACKAGES]);
   let r = install();
-  if (r.status !== 0 && !aptUpdated) {
-    aptUpdate();
+  if (r.status !== 0 && !systemUpdated) {
+    aptUpdate({ label: 'the system apt sources', args: [], private: false });
     r = install();
   }
   if (r.status !== 0 || !fs.existsSync(CHROMIUM)) {

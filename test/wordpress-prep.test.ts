@@ -25,6 +25,7 @@ import {
   loadOrCreateSalts,
   phpLiteral,
   prepareSite,
+  readWordPressVersion,
   renderWpConfig,
   resolveWordPressSource,
   REPO_DEBIAN_ROOT,
@@ -37,6 +38,7 @@ const debianWordPress = path.join(REPO_DEBIAN_ROOT, 'usr/share/wordpress');
 const logger = memoryLogger('warn');
 
 let tmp: string;
+let debianVersion: string;
 let zipBytes: Uint8Array;
 let server: http.Server;
 let base: string;
@@ -132,6 +134,7 @@ beforeAll(async () => {
   if (!existsSync(path.join(debianWordPress, 'wp-includes/version.php'))) {
     execFileSync(process.execPath, [path.join(repo, 'scripts/system-packages.js'), '--wordpress-only'], { stdio: 'inherit' });
   }
+  debianVersion = (await readWordPressVersion(debianWordPress))!;
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'lamphp-wp-prep-'));
   zipBytes = await wordpressZip('wordpress/');
   server = http.createServer((req, res) => {
@@ -169,7 +172,7 @@ describe('resolveWordPressSource', () => {
       onProgress: (done, total) => progress.push([done, total]),
     });
     expect(source.origin).toBe('download');
-    expect(source.version).toBe('6.1.9');
+    expect(source.version).toBe(debianVersion);
     // The top-level wordpress/ folder of the zip is not part of the tree.
     expect(existsSync(path.join(source.dir, 'wp-includes/version.php'))).toBe(true);
     expect(existsSync(path.join(source.dir, 'wordpress'))).toBe(false);
@@ -181,7 +184,7 @@ describe('resolveWordPressSource', () => {
   it('uses the cached copy on the next run without contacting the server', async () => {
     const source = await resolveWordPressSource({ ...(await withoutDebian('cache-dl')), downloadUrl: `${base}/latest.zip` });
     expect(source.origin).toBe('cache');
-    expect(source.version).toBe('6.1.9');
+    expect(source.version).toBe(debianVersion);
     expect(hits['/latest.zip']).toBe(1);
   });
 
@@ -192,7 +195,7 @@ describe('resolveWordPressSource', () => {
       debianRoots: [REPO_DEBIAN_ROOT],
       downloadUrl: `${base}/latest.zip?debian`,
     });
-    expect(source).toEqual({ dir: debianWordPress, origin: 'debian', version: '6.1.9' });
+    expect(source).toEqual({ dir: debianWordPress, origin: 'debian', version: debianVersion });
     expect(hits['/latest.zip?debian']).toBeUndefined();
   });
 
@@ -227,7 +230,7 @@ describe('resolveWordPressSource', () => {
 
   it('takes --wordpress as a directory', async () => {
     const source = await resolveWordPressSource({ ...(await withoutDebian('cache-arg')), wordpress: debianWordPress });
-    expect(source).toEqual({ dir: debianWordPress, origin: 'argument', version: '6.1.9' });
+    expect(source).toEqual({ dir: debianWordPress, origin: 'argument', version: debianVersion });
   });
 
   it('takes --wordpress as a zip, with or without the top-level wordpress/ folder', async () => {
@@ -236,7 +239,7 @@ describe('resolveWordPressSource', () => {
       await fs.writeFile(zipFile, await wordpressZip(prefix));
       const source = await resolveWordPressSource({ ...(await withoutDebian('cache-arg')), wordpress: zipFile });
       expect(source.origin).toBe('argument');
-      expect(source.version).toBe('6.1.9');
+      expect(source.version).toBe(debianVersion);
       expect(existsSync(path.join(source.dir, 'wp-includes/version.php'))).toBe(true);
       expect(existsSync(path.join(source.dir, 'index.php'))).toBe(true);
     }
@@ -280,7 +283,9 @@ describe('prepareSite', () => {
     );
     expect((await fs.stat(path.join(siteDir, 'wp-includes/ID3/getid3.php'))).size).toBeGreaterThan(1000);
 
-    expect(existsSync(path.join(siteDir, 'wp-content/themes/twentytwentythree/style.css'))).toBe(true);
+    const themes = (await fs.readdir(path.join(debianWordPress, 'wp-content/themes'))).filter((n) => n.startsWith('twenty'));
+    expect(themes.length).toBeGreaterThan(0);
+    for (const theme of themes) expect(existsSync(path.join(siteDir, 'wp-content/themes', theme, 'style.css'))).toBe(true);
     expect(existsSync(path.join(siteDir, 'wp-content/plugins/sqlite-database-integration/load.php'))).toBe(true);
     const dropIn = await fs.readFile(path.join(siteDir, 'wp-content/db.php'), 'utf8');
     expect(dropIn).toContain("$sqlite_plugin_implementation_folder_path = __DIR__ . '/plugins/sqlite-database-integration';");
@@ -362,7 +367,7 @@ describe('prepareSite', () => {
     const { source } = await fakeDebianSource('fake-b');
     const siteDir = path.join(tmp, 'site-fake-b');
     const failure = prepareSite({ source, siteDir, db: sqlite, logger, debianRoots: [] });
-    await expect(failure).rejects.toMatchObject({ code: 'EWPTHEME', message: expect.stringContaining('wordpress-theme-twentytwentythree') });
+    await expect(failure).rejects.toMatchObject({ code: 'EWPTHEME', message: expect.stringContaining('wordpress-theme-twenty') });
     expect(await fs.readdir(siteDir)).toEqual([]); // nothing half-made left behind
   });
 
@@ -376,6 +381,20 @@ describe('prepareSite', () => {
       message: expect.stringContaining(path.join(source, 'wp-includes/js/missing.js')),
     });
     expect(await fs.readdir(siteDir)).toEqual([]);
+  });
+
+  it('fails with EWPSQLITE before copying anything when WordPress is too old for the SQLite plugin', async () => {
+    const { source } = await fakeDebianSource('fake-old', { themes: true });
+    await fs.writeFile(path.join(source, 'wp-includes/version.php'), "<?php\n$wp_version = '6.1.9';\n");
+    const siteDir = path.join(tmp, 'site-fake-old');
+    await expect(prepareSite({ source, siteDir, db: sqlite, logger, debianRoots: [] })).rejects.toMatchObject({
+      code: 'EWPSQLITE',
+      message: expect.stringMatching(/WordPress 6\.1\.9 .*needs 6\.\d+ or newer.*DB_HOST/),
+    });
+    expect(existsSync(siteDir)).toBe(false);
+    // MySQL has no such limit.
+    const mysql: DbSettings = { kind: 'mysql', host: 'db', name: 'wp', user: 'wp', password: '' };
+    await expect(prepareSite({ source, siteDir, db: mysql, logger, debianRoots: [] })).resolves.toMatchObject({ created: true });
   });
 
   it('writes a MySQL configuration without the SQLite drop-in', async () => {

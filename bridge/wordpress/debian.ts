@@ -12,11 +12,15 @@ export const DEBIAN_WORDPRESS = 'usr/share/wordpress';
 /** Where Debian's theme packages put themes (`wordpress-theme-twentytwentythree` and friends). */
 export const DEBIAN_THEMES = 'usr/share/wordpress/wp-content/themes';
 export const REPO_DEBIAN_ROOT = fileURLToPath(new URL('../../.cache/debian-root', import.meta.url));
-export const DEBIAN_PACKAGES = 'wordpress wordpress-theme-twentytwentythree php-getid3 libjs-underscore libjs-cropper';
+export const DEBIAN_PACKAGES =
+  'wordpress, a wordpress-theme-twenty* package, php-getid3, libjs-underscore, libjs-lodash and libjs-cropper';
 
-/** System root first (an installed package), then the copy unpacked for this checkout. */
+/**
+ * The copy unpacked for this checkout first (scripts/system-packages.js picks a WordPress the
+ * SQLite plugin supports), then an installed package.
+ */
 export function defaultDebianRoots(): string[] {
-  return ['/', REPO_DEBIAN_ROOT];
+  return [REPO_DEBIAN_ROOT, '/'];
 }
 
 /** The root a Debian WordPress tree was unpacked into (`/` when installed), if `dir` is one. */

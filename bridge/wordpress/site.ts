@@ -9,6 +9,7 @@ import type { Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { unzipSync } from 'fflate';
 import { LamphpError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { DEBIAN_PACKAGES, DEBIAN_THEMES, defaultDebianRoots, resolveLink, sysrootOf } from './debian.ts';
@@ -135,9 +136,28 @@ async function addDefaultTheme(site: string, roots: string[], logger: Logger): P
   throw new LamphpError(
     'EWPTHEME',
     `The WordPress source has no theme in wp-content/themes and no Debian theme package was found. ` +
-      'Run `node scripts/system-packages.js --wordpress-only` (it unpacks wordpress-theme-twentytwentythree), ' +
+      'Run `node scripts/system-packages.js --wordpress-only` (it unpacks a wordpress-theme-twenty* package), ' +
       'or use the wordpress.org zip, which ships themes.',
   );
+}
+
+/** Compares dotted versions numerically: negative when a < b. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.-]/).map((n) => parseInt(n, 10) || 0);
+  const pb = b.split(/[.-]/).map((n) => parseInt(n, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** The oldest WordPress the bundled SQLite plugin supports ("Requires at least" in its readme). */
+export async function sqlitePluginRequires(): Promise<string | undefined> {
+  const zip = new Uint8Array(await fs.readFile(sqlitePluginZip()));
+  const files = unzipSync(zip, { filter: (f) => /^[^/]+\/readme\.txt$/.test(f.name) });
+  const readme = Object.values(files)[0];
+  return readme && /^Requires at least:\s*([\d.]+)/m.exec(new TextDecoder().decode(readme))?.[1];
 }
 
 /** Unpacks the SQLite integration plugin and installs its db.php drop-in, as its activation would. */
@@ -231,6 +251,18 @@ export async function prepareSite(options: PrepareSiteOptions): Promise<{ siteDi
   const version = await readWordPressVersion(source);
   if (version === undefined) {
     throw new LamphpError('EWPBROKEN', `${source} is not a WordPress tree: ${VERSION_FILE} is missing.`);
+  }
+  if (options.db.kind === 'sqlite') {
+    // Caught here, not as a PHP fatal error on the first page.
+    const requires = await sqlitePluginRequires();
+    if (requires && compareVersions(version, requires) < 0) {
+      throw new LamphpError(
+        'EWPSQLITE',
+        `WordPress ${version} (${source}) is too old for the SQLite integration plugin, which needs ${requires} or newer. ` +
+          'Use a newer WordPress (--wordpress <zip|dir>, or `node scripts/system-packages.js --wordpress-only` for ' +
+          "Debian trixie's), or MySQL: set DB_HOST, DB_NAME, DB_USER and DB_PASSWORD.",
+      );
+    }
   }
   const sysroot = options.sysroot ?? sysrootOf(source);
   const roots = [...new Set([...(sysroot ? [sysroot] : []), ...(options.debianRoots ?? defaultDebianRoots())])];
