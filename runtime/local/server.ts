@@ -46,7 +46,8 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Uint8Array>
 }
 
 function headerMap(raw: string[]): HeaderMap {
-  const headers: HeaderMap = {};
+  // No prototype: a header named `__proto__` or `constructor` is just a header.
+  const headers: HeaderMap = Object.create(null);
   for (let i = 0; i + 1 < raw.length; i += 2) (headers[raw[i]!.toLowerCase()] ??= []).push(raw[i + 1]!);
   return headers;
 }
