@@ -1,0 +1,84 @@
+/**
+ * The php-wasm engine: PHP compiled to WebAssembly, one runtime per worker thread, so the main
+ * thread can stop a runaway script at its deadline and several requests run at once.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PhpEngine } from '../engine.ts';
+import type { Logger } from '../../log.ts';
+import { buildIniText } from './ini.ts';
+import { WorkerPool } from './pool.ts';
+import type { MessageHook } from './php-worker.ts';
+
+export type { MessageHook } from './php-worker.ts';
+
+/** lamphp's own php.ini at the repository (or layer) root. */
+export const DEFAULT_INI_FILE = fileURLToPath(new URL('../../../php.ini', import.meta.url));
+
+export interface PhpWasmEngineOptions {
+  /** Host directory, mounted at the same absolute path inside PHP, so SCRIPT_FILENAME needs no mapping. */
+  documentRoot: string;
+  /** Worker threads, one PHP runtime each, one request at a time each. */
+  workers: number;
+  /** Requests allowed to wait when every worker is busy; beyond that EBUSY at once (0 = fail fast). */
+  queue: number;
+  /** Requests a runtime serves before it is replaced (php-wasm leaks 2 fds per request, aborts near 2045). */
+  maxRequestsPerRuntime: number;
+  /** Host directory for session files, mounted at the same path in every worker. */
+  sessionDir: string;
+  /** PHP version, e.g. '8.3'. */
+  phpVersion: string;
+  /** lamphp's php.ini (default: the repository root's). */
+  iniFile?: string;
+  /** The user's php.ini (config.phpIni), applied after ours. */
+  userIniFile?: string;
+  /** Single settings applied last, e.g. `{ upload_max_filesize: '64M' }` for a local server. */
+  iniOverrides?: Record<string, string>;
+  /** More host directories mounted at the same path (e.g. a SQLite directory outside the root). */
+  extraMounts?: string[];
+  /** Target of PHP's `post_message_to_js($json)`; its result is returned to PHP. */
+  onMessage?: MessageHook;
+  logger: Logger;
+}
+
+export interface PhpWasmEngine extends PhpEngine {
+  /** Resolves when no runtime is booting (rotation successors, replacements). */
+  idle(): Promise<void>;
+}
+
+/** Resolves once every worker has booted PHP; rejects with EngineError('EBOOT') otherwise. */
+export async function createPhpWasmEngine(options: PhpWasmEngineOptions): Promise<PhpWasmEngine> {
+  const documentRoot = path.resolve(options.documentRoot);
+  const sessionDir = path.resolve(options.sessionDir);
+  const iniText = buildIniText({
+    iniFile: options.iniFile ?? DEFAULT_INI_FILE,
+    userIniFile: options.userIniFile,
+    overrides: options.iniOverrides,
+    enforced: { 'session.save_path': sessionDir },
+  });
+  const mounts = mountList([documentRoot, sessionDir, ...(options.extraMounts ?? [])]);
+  let nextProcessId = 1;
+  const pool = new WorkerPool({
+    workers: options.workers,
+    queue: options.queue,
+    maxRequestsPerRuntime: options.maxRequestsPerRuntime,
+    logger: options.logger,
+    onMessage: options.onMessage,
+    spec: () => ({
+      phpVersion: options.phpVersion,
+      processId: nextProcessId++,
+      iniText,
+      mounts,
+      cwd: documentRoot,
+      forwardMessages: options.onMessage !== undefined,
+    }),
+  });
+  await pool.start();
+  return pool;
+}
+
+/** Absolute, de-duplicated, and without directories already inside another mount. */
+export function mountList(dirs: string[]): string[] {
+  const unique = [...new Set(dirs.map((d) => path.resolve(d)))].sort();
+  return unique.filter((dir) => !unique.some((other) => other !== dir && (other === '/' || dir.startsWith(other + path.sep))));
+}

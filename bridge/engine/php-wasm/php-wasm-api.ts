@@ -1,0 +1,61 @@
+/**
+ * The slice of @php-wasm/node and @php-wasm/universal the engine uses, typed here because the
+ * packages' .d.ts re-export extensionless paths (`export * from './lib'`), which TypeScript's
+ * nodenext resolution cannot follow. Names and shapes mirror the 3.1.x declarations.
+ */
+import * as universal from '@php-wasm/universal';
+import * as node from '@php-wasm/node';
+
+export type HttpMethod = 'GET' | 'POST' | 'HEAD' | 'OPTIONS' | 'PATCH' | 'PUT' | 'DELETE';
+
+export interface PhpRunOptions {
+  relativeUri?: string;
+  scriptPath?: string;
+  protocol?: string;
+  method?: HttpMethod;
+  headers?: Record<string, string>;
+  body?: Uint8Array;
+  env?: Record<string, string>;
+  $_SERVER?: Record<string, string>;
+  code?: string;
+}
+
+export interface PhpResponseData {
+  readonly headers: Record<string, string[]>;
+  readonly bytes: Uint8Array;
+  readonly errors: string;
+  readonly exitCode: number;
+  readonly httpStatusCode: number;
+}
+
+type MountHandler = unknown;
+
+export interface PhpInstance {
+  setSapiName(name: string): Promise<void>;
+  readFileAsText(path: string): string;
+  writeFile(path: string, data: string | Uint8Array): void;
+  mkdir(path: string): void;
+  chdir(path: string): void;
+  mount(vfsPath: string, handler: MountHandler): Promise<unknown>;
+  /** Unlike run(), resolves with the response for any exit code; rejects only if the runtime broke. */
+  runStream(options: PhpRunOptions): Promise<unknown>;
+  onMessage(listener: (data: string) => Promise<string> | string): unknown;
+}
+
+export interface NodeRuntimeOptions {
+  followSymlinks?: boolean;
+  emscriptenOptions?: { processId?: number };
+}
+
+export const PHP = (universal as unknown as { PHP: new (runtimeId: number) => PhpInstance }).PHP;
+
+export const PHPResponse = (
+  universal as unknown as { PHPResponse: { fromStreamedResponse(streamed: unknown): Promise<PhpResponseData> } }
+).PHPResponse;
+
+export const loadNodeRuntime = (
+  node as unknown as { loadNodeRuntime(version: string, options?: NodeRuntimeOptions): Promise<number> }
+).loadNodeRuntime;
+
+export const createNodeFsMountHandler = (node as unknown as { createNodeFsMountHandler(localPath: string): MountHandler })
+  .createNodeFsMountHandler;

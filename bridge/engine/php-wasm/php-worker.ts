@@ -1,0 +1,149 @@
+/** Main-thread handle on one PHP worker thread: boot, run one request at a time, terminate. */
+import { Worker } from 'node:worker_threads';
+import { EngineError, type CgiRequest, type CgiResponse } from '../engine.ts';
+import type { FromWorker, ToWorker, WorkerSpec } from './protocol.ts';
+
+export type MessageHook = (requestId: string, json: string) => Promise<string>;
+
+export interface PhpWorkerHooks {
+  /** The thread died or its runtime broke outside a request we could answer. */
+  onDeath(worker: PhpWorker, error: Error): void;
+  onMessage?: MessageHook;
+}
+
+interface Pending {
+  id: number;
+  requestId: string;
+  resolve(response: CgiResponse): void;
+  reject(error: Error): void;
+}
+
+const WORKER_URL = new URL('./worker.ts', import.meta.url);
+
+export class PhpWorker {
+  readonly processId: number;
+  /** Requests dispatched to this runtime; it is replaced before php-wasm's fd leak aborts it. */
+  served = 0;
+  /** Resolves with the boot time in ms once PHP is ready; rejects with EngineError('EBOOT'). */
+  readonly ready: Promise<number>;
+  #worker: Worker;
+  #hooks: PhpWorkerHooks;
+  #pending: Pending | undefined;
+  #nextId = 1;
+  #dead = false;
+  #booted = false;
+  #bootReject!: (error: Error) => void;
+
+  constructor(spec: WorkerSpec, hooks: PhpWorkerHooks) {
+    this.processId = spec.processId;
+    this.#hooks = hooks;
+    this.#worker = new Worker(WORKER_URL, { workerData: spec });
+    let bootResolve!: (ms: number) => void;
+    this.ready = new Promise<number>((resolve, reject) => {
+      bootResolve = resolve;
+      this.#bootReject = reject;
+    });
+    this.ready.catch(() => {}); // observed by the pool; avoid an unhandled rejection meanwhile
+    this.#worker.on('message', (msg: FromWorker) => {
+      switch (msg.t) {
+        case 'ready':
+          this.#booted = true;
+          bootResolve(msg.bootMs);
+          break;
+        case 'boot-error':
+          this.#die(new EngineError('EBOOT', `PHP ${spec.phpVersion} failed to start: ${msg.message}`));
+          break;
+        case 'done':
+          this.#settle(msg.id, (p) =>
+            p.resolve({
+              status: msg.status,
+              headers: msg.headers,
+              body: new Uint8Array(msg.body),
+              errors: msg.errors,
+              exitCode: msg.exitCode,
+            }),
+          );
+          break;
+        case 'crash': {
+          const error = new EngineError('ECRASHED', `PHP runtime crashed: ${msg.message}`);
+          this.#settle(msg.id, (p) => p.reject(error));
+          this.#die(error);
+          break;
+        }
+        case 'message':
+          void this.#forward(msg.callId, msg.data);
+          break;
+      }
+    });
+    this.#worker.on('error', (error) => this.#die(error));
+    this.#worker.on('exit', (code) => this.#die(new Error(`PHP worker exited with code ${code}.`)));
+  }
+
+  get busy(): boolean {
+    return this.#pending !== undefined;
+  }
+
+  get dead(): boolean {
+    return this.#dead;
+  }
+
+  run(request: CgiRequest): Promise<CgiResponse> {
+    if (this.#dead) return Promise.reject(new EngineError('ECRASHED', 'PHP worker is gone.'));
+    if (this.#pending) return Promise.reject(new Error('PHP worker is already running a request.'));
+    const id = this.#nextId++;
+    // Copy: transferring the caller's buffer would detach it (and Node pools small Buffers).
+    const body = request.body.byteLength > 0 ? (request.body.slice().buffer as ArrayBuffer) : null;
+    return new Promise<CgiResponse>((resolve, reject) => {
+      this.#pending = { id, requestId: request.requestId, resolve, reject };
+      const msg: ToWorker = { t: 'run', id, env: request.env, body };
+      this.#worker.postMessage(msg, body ? [body] : []);
+    });
+  }
+
+  /** Stops the thread, whatever PHP is doing (a busy loop included). */
+  async terminate(): Promise<void> {
+    this.#dead = true;
+    this.#rejectPending(new EngineError('ECRASHED', 'PHP worker was stopped.'));
+    if (!this.#booted) this.#bootReject(new EngineError('ECLOSED', 'PHP worker was stopped before it booted.'));
+    await this.#worker.terminate();
+  }
+
+  #settle(id: number, fn: (p: Pending) => void): void {
+    const p = this.#pending;
+    if (!p || p.id !== id) return;
+    this.#pending = undefined;
+    fn(p);
+  }
+
+  #rejectPending(error: Error): void {
+    const p = this.#pending;
+    this.#pending = undefined;
+    p?.reject(error);
+  }
+
+  #die(cause: Error): void {
+    if (this.#dead) return;
+    this.#dead = true;
+    const error = cause instanceof EngineError ? cause : new EngineError('ECRASHED', `PHP worker died: ${cause.message}`, { cause });
+    this.#rejectPending(error);
+    void this.#worker.terminate();
+    if (!this.#booted) {
+      // Before boot the pool is awaiting `ready`; that is where it learns of the failure.
+      this.#bootReject(cause instanceof EngineError ? cause : new EngineError('EBOOT', `PHP worker failed to start: ${cause.message}`, { cause }));
+      return;
+    }
+    this.#hooks.onDeath(this, error);
+  }
+
+  async #forward(callId: number, data: string): Promise<void> {
+    let reply: ToWorker;
+    try {
+      const hook = this.#hooks.onMessage;
+      const result = hook ? await hook(this.#pending?.requestId ?? '', data) : '';
+      reply = { t: 'reply', callId, result };
+    } catch (error) {
+      reply = { t: 'reply', callId, result: '', error: (error as Error)?.message ?? String(error) };
+    }
+    if (!this.#dead) this.#worker.postMessage(reply);
+  }
+}

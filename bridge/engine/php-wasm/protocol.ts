@@ -1,0 +1,40 @@
+/** Messages between the pool (main thread) and a PHP worker. Bodies travel as transferred ArrayBuffers. */
+
+export interface WorkerSpec {
+  phpVersion: string;
+  processId: number;
+  /** Appended to php-wasm's default php.ini before the first request. */
+  iniText: string;
+  /** Host directories mounted at the same path inside PHP's filesystem. */
+  mounts: string[];
+  /** Working directory for PHP. */
+  cwd: string;
+  /** Whether `post_message_to_js()` is forwarded to the main thread. */
+  forwardMessages: boolean;
+}
+
+export type ToWorker =
+  | { t: 'run'; id: number; env: Record<string, string>; body: ArrayBuffer | null }
+  | { t: 'reply'; callId: number; result: string; error?: string };
+
+export type FromWorker =
+  | { t: 'ready'; bootMs: number }
+  | { t: 'boot-error'; message: string; stack?: string }
+  | {
+      t: 'done';
+      id: number;
+      status: number;
+      headers: Record<string, string[]>;
+      body: ArrayBuffer;
+      errors: string;
+      exitCode: number;
+    }
+  | { t: 'crash'; id: number; message: string; stack?: string }
+  | { t: 'message'; id: number; callId: number; data: string };
+
+/** An ArrayBuffer holding exactly the view's bytes, safe to transfer (copies shared or pooled memory). */
+export function ownBuffer(view: Uint8Array): ArrayBuffer {
+  const { buffer } = view;
+  if (buffer instanceof ArrayBuffer && view.byteOffset === 0 && view.byteLength === buffer.byteLength) return buffer;
+  return view.slice().buffer as ArrayBuffer;
+}

@@ -1,0 +1,25 @@
+/** Boots one php-wasm runtime configured for lamphp. Runs inside a worker thread. */
+import { PHP, createNodeFsMountHandler, loadNodeRuntime, type PhpInstance } from './php-wasm-api.ts';
+import type { WorkerSpec } from './protocol.ts';
+
+/** Where php-wasm reads php.ini from (not exported by @php-wasm/universal's ESM build). */
+const PHP_INI_PATH = '/internal/shared/php.ini';
+
+export async function bootRuntime(spec: WorkerSpec): Promise<PhpInstance> {
+  const runtimeId = await loadNodeRuntime(spec.phpVersion, {
+    // WordPress trees (Debian's package, plugin checkouts) link out of the root.
+    followSymlinks: true,
+    // Unique per runtime: file locks are keyed by it. Native POSIX locks (fs-ext) are on by default.
+    emscriptenOptions: { processId: spec.processId },
+  });
+  const php = new PHP(runtimeId);
+  // Opcache stays inert under php-wasm's default SAPI name; `cli`/`cgi-fcgi` change app behaviour.
+  await php.setSapiName('fpm-fcgi');
+  php.writeFile(PHP_INI_PATH, php.readFileAsText(PHP_INI_PATH) + '\n' + spec.iniText);
+  for (const dir of spec.mounts) {
+    php.mkdir(dir);
+    await php.mount(dir, createNodeFsMountHandler(dir));
+  }
+  php.chdir(spec.cwd);
+  return php;
+}

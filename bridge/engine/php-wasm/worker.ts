@@ -1,0 +1,79 @@
+/**
+ * Worker thread entry: one PHP runtime, one request at a time. The main thread owns deadlines
+ * (it terminates this thread), rotation and crash recovery (it replaces this thread).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { PHPResponse, type PhpInstance, type PhpResponseData } from './php-wasm-api.ts';
+import { bootRuntime } from './runtime.ts';
+import { toRunOptions } from './request.ts';
+import { ownBuffer, type FromWorker, type ToWorker, type WorkerSpec } from './protocol.ts';
+
+const port = parentPort!;
+const spec = workerData as WorkerSpec;
+const post = (msg: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
+
+let currentId = 0;
+let nextCallId = 1;
+const pendingCalls = new Map<number, { resolve: (v: string) => void; reject: (e: Error) => void }>();
+
+async function serve(php: PhpInstance, id: number, env: Record<string, string>, body: ArrayBuffer | null): Promise<void> {
+  currentId = id;
+  let response: PhpResponseData;
+  try {
+    const streamed = await php.runStream(toRunOptions(env, body ? new Uint8Array(body) : undefined));
+    response = await PHPResponse.fromStreamedResponse(streamed);
+  } catch (error) {
+    // Not a PHP exit code: the runtime is broken (wasm trap, fd exhaustion). The pool replaces us.
+    const err = error as Error;
+    post({ t: 'crash', id, message: err?.message ?? String(error), stack: err?.stack });
+    return;
+  }
+  const bytes = ownBuffer(response.bytes);
+  post(
+    {
+      t: 'done',
+      id,
+      status: response.httpStatusCode,
+      headers: response.headers,
+      body: bytes,
+      errors: response.errors,
+      exitCode: response.exitCode,
+    },
+    [bytes],
+  );
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  let php: PhpInstance;
+  try {
+    php = await bootRuntime(spec);
+  } catch (error) {
+    const err = error as Error;
+    post({ t: 'boot-error', message: err?.message ?? String(error), stack: err?.stack });
+    return;
+  }
+  if (spec.forwardMessages) {
+    php.onMessage(
+      (data) =>
+        new Promise<string>((resolve, reject) => {
+          const callId = nextCallId++;
+          pendingCalls.set(callId, { resolve, reject });
+          post({ t: 'message', id: currentId, callId, data });
+        }),
+    );
+  }
+  port.on('message', (msg: ToWorker) => {
+    if (msg.t === 'run') {
+      void serve(php, msg.id, msg.env, msg.body);
+    } else if (msg.t === 'reply') {
+      const call = pendingCalls.get(msg.callId);
+      pendingCalls.delete(msg.callId);
+      if (msg.error !== undefined) call?.reject(new Error(msg.error));
+      else call?.resolve(msg.result);
+    }
+  });
+  post({ t: 'ready', bootMs: performance.now() - started });
+}
+
+void main();
