@@ -182,4 +182,13 @@ describe('the Lambda invocation handler', () => {
     expect(bridge.calls[0]!.request).toMatchObject({ method: 'POST', path: '/my/path', requestId: 'req-9' });
     expect(out.payload).toMatchObject({ statusCode: 200, cookies: ['s=1', 't=2'] });
   });
+
+  it('puts afterResponse work in the after-response slot of every outcome', async () => {
+    const config = readConfig({}, { documentRoot: '/srv' });
+    const afterResponse = async () => {};
+    const handler = createInvocationHandler({ config, logger: memoryLogger(), bridge: fakeBridge(() => ok('')), afterResponse, detect: () => fakeAdapter() });
+    const ctx = { requestId: 'r', deadlineMs: Date.now() + 3000, invokedFunctionArn: '', traceId: undefined };
+    expect((await handler({ path: '/' }, ctx)).after).toBe(afterResponse);
+    expect((await handler({ bad: true }, ctx)).after).toBe(afterResponse);
+  });
 });

@@ -11,6 +11,8 @@ export interface InvocationHandlerOptions {
   config: Config;
   logger: Logger;
   bridge: Pick<Bridge, 'handle'>;
+  /** Work for the after-response slot of every invocation (e.g. let a replacement PHP runtime boot). */
+  afterResponse?: () => Promise<void>;
   /** Picks the adapter for an event; bridge/events' detectSource by default. */
   detect?: (event: unknown) => EventAdapter | undefined;
 }
@@ -41,8 +43,20 @@ export function createInvocationHandler({
   config,
   logger,
   bridge,
+  afterResponse,
   detect = detectSource,
 }: InvocationHandlerOptions): InvocationHandler {
+  const handle = invocation({ config, logger, bridge, detect });
+  if (!afterResponse) return handle;
+  return async (event, ctx) => ({ ...(await handle(event, ctx)), after: afterResponse });
+}
+
+function invocation({
+  config,
+  logger,
+  bridge,
+  detect,
+}: Required<Omit<InvocationHandlerOptions, 'afterResponse'>>): InvocationHandler {
   return async (event: unknown, ctx: InvocationContext): Promise<InvocationOutcome> => {
     const receivedAt = Date.now();
     const log = logger.child({ requestId: ctx.requestId });

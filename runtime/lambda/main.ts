@@ -44,7 +44,9 @@ async function boot(env: NodeJS.ProcessEnv, logger: Logger): Promise<{ handler: 
   });
   const bridge = createBridge({ config, engine, logger: log });
   logger.debug('engine ready', { documentRoot: config.documentRoot, phpVersion: config.phpVersion, mode: config.responseMode });
-  return { handler: createInvocationHandler({ config, logger: log, bridge }), bridge, logger: log };
+  // Runtimes replaced after a timeout or rotation boot in the gap before /next freezes the sandbox.
+  const handler = createInvocationHandler({ config, logger: log, bridge, afterResponse: () => engine.idle() });
+  return { handler, bridge, logger: log };
 }
 
 /** Runs the runtime; resolves with the exit code. */
