@@ -138,13 +138,13 @@ describe('the Lambda runtime with PHP', () => {
     expectResponse(r);
     expect(r.json.statusCode).toBe(504);
     expect(emu.timedOut).toBe(false);
+    const after = await emu.invoke(urlEvent('/hello.php', 'name=recovered'));
+    expectResponse(after);
+    expect(decoded(after.json)).toContain('GET recovered');
     // The replacement PHP runtime boots in the after-response slot, before the next poll.
     const answered = emu.events.find((e) => e.type === 'response' && e.requestId === r.requestId)!;
     const nextPoll = emu.events.find((e) => e.type === 'next' && e.seq > answered.seq)!;
     expect(nextPoll.at - answered.at).toBeGreaterThan(100);
-    const after = await emu.invoke(urlEvent('/hello.php', 'name=recovered'));
-    expectResponse(after);
-    expect(decoded(after.json)).toContain('GET recovered');
   }, 60_000);
 
   it('fails an invocation that is not an HTTP event and keeps serving', async () => {
