@@ -256,6 +256,13 @@ describe('Runtime API client and loop, against the emulator', () => {
     expect(recorded.body.stackTrace).toBeInstanceOf(Array);
   });
 
+  it('rejects with ERUNTIMEAPI when the Runtime API goes away, so the process can exit', async () => {
+    const { emu, done } = await startLoop(async () => ({ kind: 'buffered', payload: 1 }));
+    while (emu.waiting === 0) await sleep(5);
+    await emu.close();
+    await expect(done).rejects.toMatchObject({ code: 'ERUNTIMEAPI' });
+  });
+
   it('stops polling when its signal aborts', async () => {
     const { emu, done, stop } = await startLoop(async () => ({ kind: 'buffered', payload: 1 }));
     while (emu.waiting === 0) await sleep(5);

@@ -187,7 +187,7 @@ export function createRuntimeApiClient(endpoint: string | undefined = process.en
         }
       } catch (err) {
         req.destroy(err as Error);
-        await iterator.return?.();
+        await Promise.resolve(iterator.return?.()).catch(() => {}); // the body's own cleanup must not hide why
         await settled.catch(() => {});
         throw apiError(`Streaming the response failed: ${(err as Error).message}`, err);
       }
