@@ -13,16 +13,27 @@ import { serveStatic } from './static.ts';
 import { phpCacheControl } from './cache-control.ts';
 import { errorPage, redirect } from './pages.ts';
 import { admitRequest } from './trust.ts';
+import { uploadsServerVars, type FrontDoorLimits } from './uploads/limits.ts';
+import type { UploadsSync } from './uploads/sync.ts';
 
 export interface BridgeOptions {
   config: Config;
   engine: PhpEngine;
   logger: Logger;
+  /** S3 offload of uploads (see bridge/uploads); the engine must be watching the uploads directory. */
+  uploads?: UploadsSync;
 }
 
 export interface HandleOptions {
   /** Epoch ms by which PHP must have answered (the engine stops it then: 504). */
   deadline: number;
+  /**
+   * Receives work to run once the response is out (Lambda's after-response slot). Without it
+   * the bridge starts that work itself right after answering, and `close()` waits for it.
+   */
+  defer?: (work: () => Promise<void>) => void;
+  /** The front door's request limit, for the upload limit PHP states; default the bridge's own. */
+  frontDoor?: FrontDoorLimits;
 }
 
 export interface Bridge {
@@ -81,7 +92,7 @@ const ENGINE_STATUS: Record<string, { status: number; detail: string }> = {
   EBOOT: { status: 500, detail: 'The page could not be generated.' },
 };
 
-export function createBridge({ config, engine, logger }: BridgeOptions): Bridge {
+export function createBridge({ config, engine, logger, uploads }: BridgeOptions): Bridge {
   const routerOptions = {
     documentRoot: config.documentRoot,
     frontController: config.frontController,
@@ -92,10 +103,11 @@ export function createBridge({ config, engine, logger }: BridgeOptions): Bridge 
   async function runPhp(
     request: HttpRequest,
     target: Extract<Route, { kind: 'php' }>,
-    deadline: number,
+    options: HandleOptions,
     log: Logger,
   ): Promise<HttpResponse> {
-    const env = buildCgiEnv(request, target, { documentRoot: config.documentRoot });
+    const { deadline } = options;
+    const env = { ...buildCgiEnv(request, target, { documentRoot: config.documentRoot }), ...uploadsServerVars(config, options.frontDoor) };
     let result;
     try {
       result = await engine.handle({ env, body: request.body, requestId: request.requestId }, deadline);
@@ -105,6 +117,12 @@ export function createBridge({ config, engine, logger }: BridgeOptions): Bridge 
       log.error('php request failed', { code, script: target.scriptName, err });
       const extra: HeaderMap = mapped.status === 503 ? { 'retry-after': ['1'] } : {};
       return errorPage(mapped.status, mapped.detail, request.requestId, extra);
+    }
+    if (uploads && result.touched && result.touched.length > 0) {
+      // Files PHP wrote are in S3 before the answer that may name their URLs.
+      const plan = uploads.afterPhp(result.touched, request.requestId, log);
+      if (plan.beforeResponse) await plan.beforeResponse;
+      if (plan.afterResponse) defer(options, plan.afterResponse);
     }
     if (result.errors.trim() !== '') {
       log.warn('php reported errors', { script: target.scriptName, errors: result.errors.slice(0, 8192) });
@@ -134,7 +152,18 @@ export function createBridge({ config, engine, logger }: BridgeOptions): Bridge 
     };
   }
 
-  async function dispatch(incoming: HttpRequest, deadline: number, log: Logger): Promise<HttpResponse> {
+  /** After-response work of requests whose front door gave no slot for it. */
+  const background = new Set<Promise<void>>();
+  function defer(options: HandleOptions, work: () => Promise<void>): void {
+    if (options.defer) return options.defer(work);
+    const run: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(work)
+      .catch((err: unknown) => logger.error('after-response work failed', { err }))
+      .finally(() => background.delete(run));
+    background.add(run);
+  }
+
+  async function dispatch(incoming: HttpRequest, options: HandleOptions, log: Logger): Promise<HttpResponse> {
     // Origin secret first, then the one set of trust rules: what PHP sees is decided here.
     const admission = admitRequest(incoming, config);
     if (!admission.ok) {
@@ -159,17 +188,17 @@ export function createBridge({ config, engine, logger }: BridgeOptions): Bridge 
       case 'static':
         return serveStatic(request, target, staticOptions);
       case 'php':
-        return runPhp(request, target, deadline, log);
+        return runPhp(request, target, options, log);
     }
   }
 
   return {
-    async handle(request, { deadline }) {
+    async handle(request, options) {
       const log = logger.child({ requestId: request.requestId });
       const started = performance.now();
       let response: HttpResponse;
       try {
-        response = await dispatch(request, deadline, log);
+        response = await dispatch(request, options, log);
       } catch (err) {
         log.error('request failed', { path: request.path.slice(0, 512), err });
         response = errorPage(500, 'The request could not be completed.', request.requestId);
@@ -180,8 +209,15 @@ export function createBridge({ config, engine, logger }: BridgeOptions): Bridge 
         status: response.status,
         ms: Math.round((performance.now() - started) * 100) / 100,
       });
+      // Pending uploads (S3 was down) are retried on later requests, after their response.
+      const retry = uploads?.dueWork(log);
+      if (retry) defer(options, retry);
       return response;
     },
-    close: () => engine.close(),
+    async close() {
+      while (background.size > 0) await Promise.allSettled([...background]);
+      await uploads?.idle();
+      await engine.close();
+    },
   };
 }

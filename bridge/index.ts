@@ -9,6 +9,18 @@ export { LamphpError } from './errors.ts';
 export type { PhpEngine, CgiRequest, CgiResponse, EngineStats } from './engine/engine.ts';
 export { EngineError } from './engine/engine.ts';
 export type { Bridge, HandleOptions } from './handler.ts';
+export type { UploadsSync, ObjectStore, ReconcileAction, TouchedUpload } from './uploads/index.ts';
+export {
+  applyReconcile,
+  createS3Client,
+  normalisePrefix,
+  PendingJournal,
+  pendingDirFor,
+  planReconcile,
+  s3Store,
+  uploadsSyncFromConfig,
+  uploadsWatchDir,
+} from './uploads/index.ts';
 export { createBridge } from './handler.ts';
 export { errorPage } from './pages.ts';
 export type { EventAdapter, AdapterContext, SourceKind } from './events/index.ts';

@@ -19,6 +19,12 @@ Commands:
                --site-dir DIR      where the local WordPress site lives
                --install           run the WordPress installer if the site is not installed
                --title, --admin-user, --admin-password, --admin-email   installer values
+  uploads sync   Make the uploads bucket match the uploads directory (migrating a site)
+               --root DIR          document root (default LAMPHP_DOCUMENT_ROOT or the current directory)
+               --bucket NAME       bucket (default LAMPHP_UPLOADS_BUCKET); --prefix P (LAMPHP_UPLOADS_PREFIX)
+               --dry-run           list what would be uploaded and deleted, change nothing
+               --keep-extra        keep objects that have no local file (default: delete them)
+               --concurrency N     S3 requests at once (default 8)
   help       Show this text
 `;
 
@@ -77,8 +83,35 @@ async function serveCommand(args: string[]): Promise<number> {
   return 0;
 }
 
+async function uploadsCommand(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'sync') throw new LamphpError('EUSAGE', `unknown uploads command "${sub ?? ''}"; try \`lamphp uploads sync --dry-run\`.`);
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      root: { type: 'string' },
+      bucket: { type: 'string' },
+      prefix: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      'keep-extra': { type: 'boolean' },
+      concurrency: { type: 'string' },
+    },
+  });
+  const { uploadsSync } = await import('./uploads.ts');
+  const summary = await uploadsSync({
+    root: values.root,
+    bucket: values.bucket,
+    prefix: values.prefix,
+    dryRun: values['dry-run'],
+    keepExtra: values['keep-extra'],
+    concurrency: intFlag(values.concurrency, 'concurrency'),
+  });
+  return summary.failed > 0 ? 1 : 0;
+}
+
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   serve: serveCommand,
+  uploads: uploadsCommand,
   help: async () => {
     process.stdout.write(USAGE);
     return 0;

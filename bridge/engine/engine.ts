@@ -18,6 +18,8 @@ export interface CgiResponse {
   /** Text PHP wrote to stderr / its error log during the request. */
   errors: string;
   exitCode: number;
+  /** Files the request created, changed or deleted under the watched uploads directory (relative to it). */
+  touched?: { path: string; op: 'write' | 'delete' }[];
 }
 
 export interface EngineStats {

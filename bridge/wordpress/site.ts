@@ -16,6 +16,7 @@ import { DEBIAN_PACKAGES, DEBIAN_THEMES, defaultDebianRoots, resolveLink, sysroo
 import { VERSION_FILE, readWordPressVersion } from './source.ts';
 import { SQLITE_DB_DIR, loadOrCreateSalts, renderWpConfig, type DbSettings } from './wp-config.ts';
 import { extractZipTree } from './zip.ts';
+import { installMuPlugins } from './mu-plugin/index.ts';
 
 export const SQLITE_PLUGIN_DIR = 'wp-content/plugins/sqlite-database-integration';
 /** Salts beside the site's content; the `.ht` prefix keeps the router from serving it. */
@@ -238,6 +239,8 @@ export async function prepareSite(options: PrepareSiteOptions): Promise<{ siteDi
   if (empty === false) {
     if (await fs.stat(path.join(siteDir, 'wp-config.php')).then(() => true, () => false)) {
       logger.info('Using the existing WordPress site', { siteDir });
+      // lamphp's own must-use plugins follow the lamphp version, not the site's age.
+      await installMuPlugins(siteDir);
       return { siteDir, created: false };
     }
     throw new LamphpError(
@@ -276,6 +279,7 @@ export async function prepareSite(options: PrepareSiteOptions): Promise<{ siteDi
     const addedTheme = await addDefaultTheme(staging, roots, logger);
     if (options.db.kind === 'sqlite') await installSqlite(staging);
     await fs.mkdir(path.join(staging, 'wp-content/uploads'), { recursive: true });
+    await installMuPlugins(staging);
 
     const salts = await loadOrCreateSalts(path.join(staging, SALTS_FILE));
     const config = renderWpConfig({

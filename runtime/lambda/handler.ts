@@ -3,7 +3,7 @@
  * (buffered) or prelude + body stream (LAMPHP_RESPONSE_MODE=stream).
  */
 import { bodyBytes, detectSource, errorPage, resultFits } from '../../bridge/index.ts';
-import type { AdapterContext, Bridge, Config, EventAdapter, HttpRequest, HttpResponse, Logger } from '../../bridge/index.ts';
+import type { AdapterContext, Bridge, Config, EventAdapter, HandleOptions, HttpRequest, HttpResponse, Logger } from '../../bridge/index.ts';
 import { engineDeadline } from './deadline.ts';
 import type { InvocationContext, InvocationHandler, InvocationOutcome } from './loop.ts';
 
@@ -79,11 +79,21 @@ function invocation({
     }
     const actx: AdapterContext = { requestId: ctx.requestId, config, logger: log, receivedAt };
 
-    const response = await answer(adapter, bridge, event, actx, () => engineDeadline(ctx.deadlineMs, config.deadlineMarginMs));
+    // Work the bridge defers (S3 sync of deletions, pending retries) runs in the after-response slot.
+    const deferred: (() => Promise<void>)[] = [];
+    const options = (): HandleOptions => ({
+      deadline: engineDeadline(ctx.deadlineMs, config.deadlineMarginMs),
+      defer: (work) => deferred.push(work),
+      frontDoor: { maxRequestBytes: adapter.maxRequestBytes, base64Body: true },
+    });
+    const response = await answer(adapter, bridge, event, actx, options);
+    const after = deferred.length === 0 ? undefined : async () => {
+      for (const work of deferred) await work();
+    };
     if (config.responseMode === 'stream') {
-      return { kind: 'stream', prelude: streamPrelude(response), body: asStream(response.body) };
+      return { kind: 'stream', prelude: streamPrelude(response), body: asStream(response.body), ...(after && { after }) };
     }
-    return { kind: 'buffered', payload: await bufferedResult(adapter, response, event, actx) };
+    return { kind: 'buffered', payload: await bufferedResult(adapter, response, event, actx), ...(after && { after }) };
   };
 }
 
@@ -93,7 +103,7 @@ async function answer(
   bridge: Pick<Bridge, 'handle'>,
   event: unknown,
   actx: AdapterContext,
-  deadline: () => number,
+  options: () => HandleOptions,
 ): Promise<HttpResponse> {
   let request: HttpRequest;
   try {
@@ -110,7 +120,7 @@ async function answer(
       : errorPage(500, 'The request could not be completed.', actx.requestId);
   }
   try {
-    return await bridge.handle(request, { deadline: deadline() });
+    return await bridge.handle(request, options());
   } catch (err) {
     actx.logger.error('request failed', { err });
     return errorPage(502, 'The request could not be completed.', actx.requestId);

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createBridge, createLogger, LamphpError, readConfig, type Config, type Logger } from '../../bridge/index.ts';
+import { createBridge, createLogger, LamphpError, readConfig, uploadsSyncFromConfig, uploadsWatchDir, type Config, type Logger } from '../../bridge/index.ts';
 import { createPhpWasmEngine } from '../../bridge/engine/php-wasm/index.ts';
 import {
   dbSettingsFromEnv,
@@ -107,6 +107,7 @@ export async function serve(flags: ServeFlags, env: NodeJS.ProcessEnv = process.
     ...(flags.timeoutMs !== undefined && { requestTimeoutMs: flags.timeoutMs }),
   });
   fs.mkdirSync(config.sessionDir, { recursive: true });
+  const uploads = uploadsSyncFromConfig(config, log, env);
   const engine = await createPhpWasmEngine({
     documentRoot: config.documentRoot,
     workers: config.workers,
@@ -115,9 +116,10 @@ export async function serve(flags: ServeFlags, env: NodeJS.ProcessEnv = process.
     sessionDir: config.sessionDir,
     phpVersion: config.phpVersion,
     ...(config.phpIni && { userIniFile: config.phpIni }),
+    ...(uploads && { uploadsDir: uploadsWatchDir(config) }),
     logger: log,
   });
-  const bridge = createBridge({ config, engine, logger: log });
+  const bridge = createBridge({ config, engine, logger: log, uploads });
   let server: LocalServer;
   try {
     server = await startLocalServer({ bridge, config, logger: log, host: flags.host ?? '127.0.0.1', port: flags.port ?? 8080 });

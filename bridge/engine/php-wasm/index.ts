@@ -38,6 +38,8 @@ export interface PhpWasmEngineOptions {
   extraMounts?: string[];
   /** Target of PHP's `post_message_to_js($json)`; its result is returned to PHP. */
   onMessage?: MessageHook;
+  /** Host uploads directory: each response lists the files PHP wrote or deleted under it (`touched`). */
+  uploadsDir?: string;
   logger: Logger;
 }
 
@@ -71,6 +73,7 @@ export async function createPhpWasmEngine(options: PhpWasmEngineOptions): Promis
       mounts,
       cwd: documentRoot,
       forwardMessages: options.onMessage !== undefined,
+      ...(options.uploadsDir && { uploadsDir: path.resolve(options.uploadsDir) }),
     }),
   });
   await pool.start();

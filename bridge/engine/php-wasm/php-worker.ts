@@ -61,6 +61,7 @@ export class PhpWorker {
               body: new Uint8Array(msg.body),
               errors: msg.errors,
               exitCode: msg.exitCode,
+              ...(msg.touched && { touched: msg.touched }),
             }),
           );
           break;

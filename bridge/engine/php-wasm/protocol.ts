@@ -11,6 +11,8 @@ export interface WorkerSpec {
   cwd: string;
   /** Whether `post_message_to_js()` is forwarded to the main thread. */
   forwardMessages: boolean;
+  /** Absolute uploads directory whose changes each response reports (`touched`). */
+  uploadsDir?: string;
 }
 
 export type ToWorker =
@@ -28,6 +30,7 @@ export type FromWorker =
       body: ArrayBuffer;
       errors: string;
       exitCode: number;
+      touched?: { path: string; op: 'write' | 'delete' }[];
     }
   | { t: 'crash'; id: number; message: string; stack?: string }
   | { t: 'message'; id: number; callId: number; data: string };

@@ -7,6 +7,7 @@ import { PHPResponse, type PhpInstance, type PhpResponseData } from './php-wasm-
 import { bootRuntime } from './runtime.ts';
 import { toRunOptions } from './request.ts';
 import { ownBuffer, type FromWorker, type ToWorker, type WorkerSpec } from './protocol.ts';
+import { journalPhpWasmUploads, type UploadsJournal } from '../../uploads/fs-journal.ts';
 
 const port = parentPort!;
 const spec = workerData as WorkerSpec;
@@ -15,10 +16,12 @@ const post = (msg: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage
 let currentId = 0;
 let nextCallId = 1;
 const pendingCalls = new Map<number, { resolve: (v: string) => void; reject: (e: Error) => void }>();
+let uploads: UploadsJournal | undefined;
 
 async function serve(php: PhpInstance, id: number, env: Record<string, string>, body: ArrayBuffer | null): Promise<void> {
   currentId = id;
   let response: PhpResponseData;
+  uploads?.reset();
   try {
     const streamed = await php.runStream(toRunOptions(env, body ? new Uint8Array(body) : undefined));
     response = await PHPResponse.fromStreamedResponse(streamed);
@@ -29,6 +32,7 @@ async function serve(php: PhpInstance, id: number, env: Record<string, string>, 
     return;
   }
   const bytes = ownBuffer(response.bytes);
+  const touched = uploads?.take();
   post(
     {
       t: 'done',
@@ -38,6 +42,7 @@ async function serve(php: PhpInstance, id: number, env: Record<string, string>, 
       body: bytes,
       errors: response.errors,
       exitCode: response.exitCode,
+      ...(touched && touched.length > 0 && { touched }),
     },
     [bytes],
   );
@@ -48,6 +53,7 @@ async function main(): Promise<void> {
   let php: PhpInstance;
   try {
     php = await bootRuntime(spec);
+    if (spec.uploadsDir) uploads = await journalPhpWasmUploads(php, spec.uploadsDir);
   } catch (error) {
     const err = error as Error;
     post({ t: 'boot-error', message: err?.message ?? String(error), stack: err?.stack });

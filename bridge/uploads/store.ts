@@ -1,0 +1,159 @@
+/**
+ * The bucket, as the uploads sync sees it: put, delete, head and list, with S3's errors turned
+ * into one error type that says what failed. The S3 client uses the standard AWS_* settings
+ * (the Lambda role's credentials; `AWS_ENDPOINT_URL_S3` for an S3-compatible server).
+ */
+import fs from 'node:fs';
+import {
+  DeleteObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
+import type { Env } from '../config.ts';
+import { LamphpError } from '../errors.ts';
+
+export interface PutSource {
+  /** The bytes, or a file streamed with its size (large files in `uploads sync`). */
+  bytes?: Uint8Array;
+  file?: string;
+  size: number;
+  /** Hex digests of the content: md5 protects the transfer, sha256 is kept as metadata. */
+  md5: string;
+  sha256: string;
+}
+
+export interface RemoteObject {
+  key: string;
+  size: number;
+  /** Without quotes; the MD5 hex for a single-part upload. */
+  etag: string;
+}
+
+export interface ObjectStore {
+  readonly bucket: string;
+  put(key: string, source: PutSource, headers: { contentType: string; cacheControl: string }): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** undefined when there is no such object. */
+  head(key: string): Promise<(RemoteObject & { sha256?: string; contentType?: string }) | undefined>;
+  list(prefix: string): AsyncIterable<RemoteObject>;
+}
+
+/** Metadata key under which the content's SHA-256 is stored (`x-amz-meta-lamphp-sha256`). */
+export const SHA256_META = 'lamphp-sha256';
+
+export class StoreError extends LamphpError {
+  readonly key: string;
+  readonly operation: string;
+  constructor(operation: string, key: string, cause: unknown) {
+    const err = cause as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+    const status = err?.$metadata?.httpStatusCode;
+    const reason = err?.code ?? err?.name ?? 'Error';
+    super('ES3', `S3 ${operation} of ${key} failed: ${reason}${status ? ` (HTTP ${status})` : ''}: ${err?.message ?? String(cause)}`, {
+      cause,
+    });
+    this.key = key;
+    this.operation = operation;
+  }
+}
+
+function value(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+/**
+ * An S3 client for the uploads bucket. Checksums only when S3 requires them: otherwise the SDK
+ * sends aws-chunked bodies, which S3-compatible servers may store with their framing.
+ */
+export function createS3Client(env: Env = process.env, overrides: Partial<S3ClientConfig> = {}): S3Client {
+  const endpoint = value(env, 'AWS_ENDPOINT_URL_S3') ?? value(env, 'AWS_ENDPOINT_URL');
+  const accessKeyId = value(env, 'AWS_ACCESS_KEY_ID');
+  const secretAccessKey = value(env, 'AWS_SECRET_ACCESS_KEY');
+  return new S3Client({
+    region: value(env, 'AWS_REGION') ?? value(env, 'AWS_DEFAULT_REGION') ?? 'us-east-1',
+    ...(endpoint && { endpoint, forcePathStyle: true }),
+    // Explicit keys when this env carries them (tests, `uploads sync`); the role's otherwise.
+    ...(accessKeyId &&
+      secretAccessKey && {
+        credentials: { accessKeyId, secretAccessKey, ...(value(env, 'AWS_SESSION_TOKEN') && { sessionToken: value(env, 'AWS_SESSION_TOKEN') }) },
+      }),
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    // A request waits for these: an unreachable S3 must fail fast and leave the work pending.
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 3000, requestTimeout: 30_000 },
+    ...overrides,
+  });
+}
+
+export function s3Store(client: S3Client, bucket: string): ObjectStore {
+  return {
+    bucket,
+    async put(key, source, headers) {
+      const body = source.bytes ?? (source.file ? fs.createReadStream(source.file) : new Uint8Array());
+      let etag: string | undefined;
+      try {
+        const out = await client.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: body,
+            ContentLength: source.size,
+            ContentType: headers.contentType,
+            CacheControl: headers.cacheControl,
+            ContentMD5: Buffer.from(source.md5, 'hex').toString('base64'),
+            Metadata: { [SHA256_META]: source.sha256 },
+          }),
+        );
+        etag = out.ETag?.replace(/"/g, '');
+      } catch (err) {
+        throw new StoreError('PUT', key, err);
+      }
+      // S3 checks Content-MD5 itself; servers that do not still return the MD5 as the ETag.
+      if (etag !== undefined && /^[0-9a-f]{32}$/.test(etag) && etag !== source.md5) {
+        throw new StoreError('PUT', key, new Error(`the stored object's MD5 ${etag} differs from the file's ${source.md5}`));
+      }
+    },
+    async delete(key) {
+      try {
+        await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      } catch (err) {
+        throw new StoreError('DELETE', key, err);
+      }
+    },
+    async head(key) {
+      try {
+        const out = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        return {
+          key,
+          size: out.ContentLength ?? 0,
+          etag: out.ETag?.replace(/"/g, '') ?? '',
+          sha256: out.Metadata?.[SHA256_META],
+          contentType: out.ContentType,
+        };
+      } catch (err) {
+        const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status === 404 || (err as { name?: string }).name === 'NotFound') return undefined;
+        throw new StoreError('HEAD', key, err);
+      }
+    },
+    async *list(prefix) {
+      let token: string | undefined;
+      do {
+        let out;
+        try {
+          out = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+        } catch (err) {
+          throw new StoreError('LIST', prefix, err);
+        }
+        for (const o of out.Contents ?? []) {
+          if (o.Key !== undefined) yield { key: o.Key, size: o.Size ?? 0, etag: o.ETag?.replace(/"/g, '') ?? '' };
+        }
+        token = out.IsTruncated ? out.NextContinuationToken : undefined;
+      } while (token);
+    },
+  };
+}
