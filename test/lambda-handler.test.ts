@@ -191,4 +191,26 @@ describe('the Lambda invocation handler', () => {
     expect((await handler({ path: '/' }, ctx)).after).toBe(afterResponse);
     expect((await handler({ bad: true }, ctx)).after).toBe(afterResponse);
   });
+
+  it('runs work the bridge defers, then afterResponse, in the after-response slot', async () => {
+    const config = readConfig({}, { documentRoot: '/srv' });
+    const order: string[] = [];
+    const bridge = {
+      async handle(_request: HttpRequest, options: { deadline: number; defer?: (work: () => Promise<void>) => void }) {
+        options.defer!(async () => void order.push('deferred'));
+        return ok('');
+      },
+    };
+    const handler = createInvocationHandler({
+      config,
+      logger: memoryLogger(),
+      bridge,
+      afterResponse: async () => void order.push('afterResponse'),
+      detect: () => fakeAdapter(),
+    });
+    const out = await handler({ path: '/' }, { requestId: 'r', deadlineMs: Date.now() + 3000, invokedFunctionArn: '', traceId: undefined });
+    expect(order).toEqual([]);
+    await out.after!();
+    expect(order).toEqual(['deferred', 'afterResponse']);
+  });
 });

@@ -293,7 +293,7 @@ describe('engineDeadline', () => {
 });
 
 describe('a runtime process and SIGTERM', () => {
-  async function startChild(afterMs: number) {
+  async function startChild(afterMs: number, extraEnv: Record<string, string> = {}) {
     const emu = await startEmulator();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lamphp-loop-'));
     const journal = path.join(dir, 'journal');
@@ -304,6 +304,7 @@ describe('a runtime process and SIGTERM', () => {
         AWS_LAMBDA_RUNTIME_API: emu.url,
         LOOP_CHILD_JOURNAL: journal,
         LOOP_CHILD_AFTER_MS: String(afterMs),
+        ...extraEnv,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -347,5 +348,16 @@ describe('a runtime process and SIGTERM', () => {
     expect(await exited).toBe(0);
     expect(performance.now() - sent).toBeLessThan(2000);
     expect(journal()).toEqual(['shutdown', 'exit 0']);
+  }, 20_000);
+
+  it('gives up on a shutdown that hangs, logs where, and exits 1 within the grace period', async () => {
+    const { emu, child, exited, journal, output } = await startChild(0, { LOOP_CHILD_SHUTDOWN_HANGS: '1' });
+    while (emu.waiting === 0) await sleep(10);
+    const sent = performance.now();
+    child.kill('SIGTERM');
+    expect(await exited).toBe(1);
+    expect(performance.now() - sent).toBeLessThan(3000);
+    expect(journal()).toEqual(['shutdown', 'exit 1']);
+    expect(output().stderr).toContain('"msg":"shutdown did not finish in time","phase":"shutdown"');
   }, 20_000);
 });

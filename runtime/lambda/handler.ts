@@ -48,7 +48,19 @@ export function createInvocationHandler({
 }: InvocationHandlerOptions): InvocationHandler {
   const handle = invocation({ config, logger, bridge, detect });
   if (!afterResponse) return handle;
-  return async (event, ctx) => ({ ...(await handle(event, ctx)), after: afterResponse });
+  return async (event, ctx) => {
+    const outcome = await handle(event, ctx);
+    const own = outcome.after;
+    // The invocation's own after-work first; afterResponse runs even when that fails.
+    const after = own ? async () => {
+      try {
+        await own();
+      } finally {
+        await afterResponse();
+      }
+    } : afterResponse;
+    return { ...outcome, after };
+  };
 }
 
 function invocation({

@@ -100,34 +100,61 @@ export interface RunOptions extends Omit<LoopOptions, 'signal'> {
   /** Closes the engine once the loop has stopped. */
   shutdown?: () => Promise<void>;
   signals?: NodeJS.Signals[];
+  /** How long stopping may take after a signal; Lambda's shutdown phase lasts at most 2 s. */
+  graceMs?: number;
 }
 
 /**
  * Runs the loop until SIGTERM/SIGINT, then finishes the invocation in progress and its
- * after-work, runs `shutdown` and resolves with the process exit code.
+ * after-work, runs `shutdown` and resolves with the process exit code (1 when stopping
+ * outlived `graceMs`, so the caller can exit anyway).
  */
-export async function runUntilSignal({ shutdown, signals = ['SIGTERM', 'SIGINT'], ...options }: RunOptions): Promise<number> {
+export async function runUntilSignal({
+  shutdown,
+  signals = ['SIGTERM', 'SIGINT'],
+  graceMs = 1500,
+  ...options
+}: RunOptions): Promise<number> {
   const { client, logger } = options;
   const controller = new AbortController();
+  let phase: 'serving' | 'finishing the invocation' | 'shutdown' = 'serving';
+  let overdue: () => void = () => {};
+  const tooLate = new Promise<'late'>((resolve) => (overdue = () => resolve('late')));
+  let watchdog: NodeJS.Timeout | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     logger.info('shutting down', { signal });
+    if (phase === 'serving') phase = 'finishing the invocation';
     controller.abort();
+    watchdog ??= setTimeout(overdue, graceMs);
   };
   for (const s of signals) process.on(s, onSignal);
-  let code = 0;
-  try {
-    await runLoop({ ...options, signal: controller.signal });
-  } catch (err) {
-    logger.error('runtime loop stopped: the Runtime API failed', { err });
+
+  const stop = async (): Promise<number> => {
+    let code = 0;
+    try {
+      await runLoop({ ...options, signal: controller.signal });
+    } catch (err) {
+      logger.error('runtime loop stopped: the Runtime API failed', { err });
+      code = 1;
+    }
+    phase = 'shutdown';
+    try {
+      await shutdown?.();
+    } catch (err) {
+      logger.error('shutdown failed', { err });
+      code = 1;
+    }
+    return code;
+  };
+  const outcome = await Promise.race([stop(), tooLate]);
+  clearTimeout(watchdog);
+  for (const s of signals) process.off(s, onSignal);
+  let code: number;
+  if (outcome === 'late') {
+    logger.error('shutdown did not finish in time', { phase, graceMs });
     code = 1;
-  } finally {
-    for (const s of signals) process.off(s, onSignal);
-  }
-  try {
-    await shutdown?.();
-  } catch (err) {
-    logger.error('shutdown failed', { err });
-    code = 1;
+  } else {
+    code = outcome;
   }
   client.close();
   logger.info('runtime stopped', { exitCode: code });

@@ -24,7 +24,11 @@ const code = await runUntilSignal({
       note('after-end');
     },
   }),
-  shutdown: async () => note('shutdown'),
+  shutdown: async () => {
+    note('shutdown');
+    if (process.env.LOOP_CHILD_SHUTDOWN_HANGS) await new Promise(() => {}); // an engine that never closes
+  },
+  graceMs: 500,
 });
 note(`exit ${code}`);
 process.exit(code);
