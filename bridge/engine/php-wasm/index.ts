@@ -8,6 +8,7 @@ import type { PhpEngine } from '../engine.ts';
 import type { Logger } from '../../log.ts';
 import { buildIniText } from './ini.ts';
 import { WorkerPool } from './pool.ts';
+import { LockHub } from './locks.ts';
 import type { MessageHook } from './php-worker.ts';
 
 export type { MessageHook } from './php-worker.ts';
@@ -60,12 +61,14 @@ export async function createPhpWasmEngine(options: PhpWasmEngineOptions): Promis
   });
   const mounts = mountList([documentRoot, sessionDir, ...(options.extraMounts ?? [])]);
   let nextProcessId = 1;
+  const locks = new LockHub();
   const pool = new WorkerPool({
     workers: options.workers,
     queue: options.queue,
     maxRequestsPerRuntime: options.maxRequestsPerRuntime,
     logger: options.logger,
     onMessage: options.onMessage,
+    onWorkerExit: (spec) => locks.release(spec.processId, spec.locks),
     spec: () => ({
       phpVersion: options.phpVersion,
       processId: nextProcessId++,
@@ -73,6 +76,7 @@ export async function createPhpWasmEngine(options: PhpWasmEngineOptions): Promis
       mounts,
       cwd: documentRoot,
       forwardMessages: options.onMessage !== undefined,
+      locks: locks.link(),
       ...(options.uploadsDir && { uploadsDir: path.resolve(options.uploadsDir) }),
     }),
   });

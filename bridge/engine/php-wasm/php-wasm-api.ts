@@ -44,7 +44,7 @@ export interface PhpInstance {
 
 export interface NodeRuntimeOptions {
   followSymlinks?: boolean;
-  emscriptenOptions?: { processId?: number };
+  emscriptenOptions?: { processId?: number; bindUserSpace?: (context: unknown) => unknown };
 }
 
 export const PHP = (universal as unknown as { PHP: new (runtimeId: number) => PhpInstance }).PHP;
@@ -59,3 +59,26 @@ export const loadNodeRuntime = (
 
 export const createNodeFsMountHandler = (node as unknown as { createNodeFsMountHandler(localPath: string): MountHandler })
   .createNodeFsMountHandler;
+
+/** php-wasm's lock manager contract (file-lock-manager.d.ts); ops are passed through untouched. */
+export interface FileLockManager {
+  lockWholeFile(path: string, op: { pid: number; fd: number; type: string; waitForLock?: boolean }): boolean;
+  lockFileByteRange(path: string, lock: { pid: number; fd: number; type: string }, waitForLock: boolean): boolean;
+  findFirstConflictingByteRangeLock(path: string, lock: { pid: number; fd: number; type: string }): unknown;
+  releaseLocksForProcess(pid: number): void;
+  releaseLocksOnFdClose(pid: number, fd: number, path: string): void;
+}
+
+type LockManagerClass = new () => FileLockManager;
+const u = universal as unknown as {
+  FileLockManagerInMemory: LockManagerClass;
+  FileLockManagerComposite: new (parts: { nativeLockManager: FileLockManager; wasmLockManager: FileLockManager }) => FileLockManager;
+  exposeSyncAPI(api: unknown, port: unknown): Promise<unknown>;
+  consumeAPISync<T>(port: unknown): Promise<T>;
+};
+const n = node as unknown as {
+  FileLockManagerForPosix: LockManagerClass;
+  bindUserSpace(kernel: { fileLockManager: FileLockManager }, userSpaceContext: unknown): unknown;
+};
+export const { FileLockManagerInMemory, FileLockManagerComposite, exposeSyncAPI, consumeAPISync } = u;
+export const { FileLockManagerForPosix, bindUserSpace } = n;

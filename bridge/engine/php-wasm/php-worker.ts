@@ -9,6 +9,8 @@ export interface PhpWorkerHooks {
   /** The thread died or its runtime broke outside a request we could answer. */
   onDeath(worker: PhpWorker, error: Error): void;
   onMessage?: MessageHook;
+  /** The thread has stopped, whatever the reason; its host resources can be reclaimed. */
+  onExit?(spec: WorkerSpec): void;
 }
 
 interface Pending {
@@ -37,7 +39,12 @@ export class PhpWorker {
   constructor(spec: WorkerSpec, hooks: PhpWorkerHooks) {
     this.processId = spec.processId;
     this.#hooks = hooks;
-    this.#worker = new Worker(WORKER_URL, { workerData: spec });
+    this.#worker = new Worker(WORKER_URL, {
+      workerData: spec,
+      transferList: [spec.locks.port],
+      // Inherit the process's flags except those that only make sense for an --eval entry.
+      execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')),
+    });
     let bootResolve!: (ms: number) => void;
     this.ready = new Promise<number>((resolve, reject) => {
       bootResolve = resolve;
@@ -77,7 +84,10 @@ export class PhpWorker {
       }
     });
     this.#worker.on('error', (error) => this.#die(error));
-    this.#worker.on('exit', (code) => this.#die(new Error(`PHP worker exited with code ${code}.`)));
+    this.#worker.on('exit', (code) => {
+      this.#die(new Error(`PHP worker exited with code ${code}.`));
+      hooks.onExit?.(spec);
+    });
   }
 
   get busy(): boolean {

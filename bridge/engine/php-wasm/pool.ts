@@ -21,6 +21,7 @@ export interface PoolOptions {
   spec(): WorkerSpec;
   logger: Logger;
   onMessage?: MessageHook;
+  onWorkerExit?(spec: WorkerSpec): void;
 }
 
 interface Job {
@@ -123,6 +124,7 @@ export class WorkerPool implements PhpEngine {
     const worker = new PhpWorker(this.#options.spec(), {
       onDeath: (w, error) => this.#died(w, error),
       onMessage: this.#options.onMessage,
+      onExit: this.#options.onWorkerExit,
     });
     this.#booting.add(worker);
     worker.ready.then(

@@ -1,3 +1,5 @@
+import type { WorkerLockLink } from './locks.ts';
+
 /** Messages between the pool (main thread) and a PHP worker. Bodies travel as transferred ArrayBuffers. */
 
 export interface WorkerSpec {
@@ -11,6 +13,8 @@ export interface WorkerSpec {
   cwd: string;
   /** Whether `post_message_to_js()` is forwarded to the main thread. */
   forwardMessages: boolean;
+  /** Shared lock table access and the record of locked fds (see locks.ts). */
+  locks: WorkerLockLink;
   /** Absolute uploads directory whose changes each response reports (`touched`). */
   uploadsDir?: string;
 }

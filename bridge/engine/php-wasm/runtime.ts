@@ -1,16 +1,21 @@
 /** Boots one php-wasm runtime configured for lamphp. Runs inside a worker thread. */
-import { PHP, createNodeFsMountHandler, loadNodeRuntime, type PhpInstance } from './php-wasm-api.ts';
+import { PHP, bindUserSpace, createNodeFsMountHandler, loadNodeRuntime, type PhpInstance } from './php-wasm-api.ts';
+import { workerLockManager } from './locks.ts';
 import type { WorkerSpec } from './protocol.ts';
 
 /** Where php-wasm reads php.ini from (not exported by @php-wasm/universal's ESM build). */
 const PHP_INI_PATH = '/internal/shared/php.ini';
 
 export async function bootRuntime(spec: WorkerSpec): Promise<PhpInstance> {
+  const fileLockManager = await workerLockManager(spec.locks);
   const runtimeId = await loadNodeRuntime(spec.phpVersion, {
     // WordPress trees (Debian's package, plugin checkouts) link out of the root.
     followSymlinks: true,
-    // Unique per runtime: file locks are keyed by it. Native POSIX locks (fs-ext) are on by default.
-    emscriptenOptions: { processId: spec.processId },
+    emscriptenOptions: {
+      processId: spec.processId, // unique per runtime: the shared lock table is keyed by it
+      // Replaces php-wasm's default (native locks only) with native + the engine-wide table.
+      bindUserSpace: (context: unknown) => bindUserSpace({ fileLockManager }, context),
+    },
   });
   const php = new PHP(runtimeId);
   // Opcache stays inert under php-wasm's default SAPI name; `cli`/`cgi-fcgi` change app behaviour.
