@@ -76,6 +76,8 @@ describe.each(['sqlite', 'mysql'] as const)('WordPress on %s', (db) => {
       submit: 'Save Changes',
     });
     expect(saved.status).toBe(302);
+    // Like a browser, follow the redirect: the settings page flushes the rewrite rules.
+    expect((await loggedIn.get(new URL(saved.headers.get('location')!).pathname + '?settings-updated=true')).status).toBe(200);
     const post = await new Visitor(site.url).get('/hello-world/');
     expect(post.status).toBe(200);
     expect(post.text).toMatch(/Hello world!/);

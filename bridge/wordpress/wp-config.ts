@@ -142,6 +142,10 @@ export function renderWpConfig(settings: WpConfigSettings): string {
     // No request should run cron or an auto-update: schedule wp-cron.php from outside instead.
     constants.set('DISABLE_WP_CRON', true);
     constants.set('AUTOMATIC_UPDATER_DISABLED', true);
+  } else {
+    // `lamphp serve` is a local site on plain http: 'local' lets WordPress offer application
+    // passwords without HTTPS, as it does for other local development servers.
+    constants.set('WP_ENVIRONMENT_TYPE', 'local');
   }
   for (const [name, value] of Object.entries(settings.extra ?? {})) {
     if (!CONSTANT_NAME.test(name)) {
