@@ -106,8 +106,8 @@ if ( $lamphp_upload_limit > 0 ) {
 				/* translators: 1: file name, 2: its size, 3: the largest size accepted */
 				__( '&#8220;%1$s&#8221; is %2$s, larger than the %3$s this site accepts per upload (the limit of its front door). Make the file smaller and upload it again.' ),
 				isset( $file['name'] ) ? esc_html( $file['name'] ) : '',
-				size_format( (int) $file['size'], 1 ),
-				size_format( $lamphp_upload_limit, 1 )
+				size_format( (int) $file['size'] ),
+				size_format( $lamphp_upload_limit )
 			);
 		}
 		return $file;
