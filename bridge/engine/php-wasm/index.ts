@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PhpEngine } from '../engine.ts';
 import type { Logger } from '../../log.ts';
+import { DEFAULT_INI_URL } from './files.ts';
 import { buildIniText } from './ini.ts';
 import { WorkerPool } from './pool.ts';
 import { LockHub } from './locks.ts';
@@ -14,7 +15,7 @@ import type { MessageHook } from './php-worker.ts';
 export type { MessageHook } from './php-worker.ts';
 
 /** lamphp's own php.ini at the repository (or layer) root. */
-export const DEFAULT_INI_FILE = fileURLToPath(new URL('../../../php.ini', import.meta.url));
+export const DEFAULT_INI_FILE = fileURLToPath(DEFAULT_INI_URL);
 
 export interface PhpWasmEngineOptions {
   /** Host directory, mounted at the same absolute path inside PHP, so SCRIPT_FILENAME needs no mapping. */

@@ -2,6 +2,7 @@
 import { Worker } from 'node:worker_threads';
 import { EngineError, type CgiRequest, type CgiResponse } from '../engine.ts';
 import type { FromWorker, ToWorker, WorkerSpec } from './protocol.ts';
+import { WORKER_URL } from './files.ts';
 
 export type MessageHook = (requestId: string, json: string) => Promise<string>;
 
@@ -19,8 +20,6 @@ interface Pending {
   resolve(response: CgiResponse): void;
   reject(error: Error): void;
 }
-
-const WORKER_URL = new URL('./worker.ts', import.meta.url);
 
 export class PhpWorker {
   readonly processId: number;

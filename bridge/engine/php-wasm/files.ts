@@ -1,0 +1,11 @@
+/**
+ * Files the engine loads by path at run time. In the repository they sit beside the sources;
+ * the layer's bundle swaps this module for layer/bundle-files.ts, where they sit beside the
+ * bundle (/opt/lamphp).
+ */
+
+/** The worker thread's entry. */
+export const WORKER_URL = new URL('./worker.ts', import.meta.url);
+
+/** lamphp's own php.ini at the repository root. */
+export const DEFAULT_INI_URL = new URL('../../../php.ini', import.meta.url);
