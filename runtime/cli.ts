@@ -25,6 +25,11 @@ Commands:
                --dry-run           list what would be uploaded and deleted, change nothing
                --keep-extra        keep objects that have no local file (default: delete them)
                --concurrency N     S3 requests at once (default 8)
+  layer build    Build the Lambda layer zip (dist/lamphp-layer-php8.3.zip)
+               --php 8.2|8.3|8.4   PHP version to ship (default 8.3)
+               --arch x86_64|arm64 only this architecture (default: both)
+               --with-node         add Node 24 and /opt/bootstrap for provided.al2023 (needs --arch)
+               --out DIR           output directory (default dist)
   help       Show this text
 `;
 
@@ -109,8 +114,16 @@ async function uploadsCommand(args: string[]): Promise<number> {
   return summary.failed > 0 ? 1 : 0;
 }
 
+async function layerCommand(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'build') throw new LamphpError('EUSAGE', `unknown layer command "${sub ?? ''}"; try \`lamphp layer build\`.`);
+  const { main: buildLayer } = await import('../layer/build.ts');
+  return buildLayer(rest);
+}
+
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   serve: serveCommand,
+  layer: layerCommand,
   uploads: uploadsCommand,
   help: async () => {
     process.stdout.write(USAGE);
