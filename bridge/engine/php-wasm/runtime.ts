@@ -1,5 +1,5 @@
 /** Boots one php-wasm runtime configured for lamphp. Runs inside a worker thread. */
-import { PHP, bindUserSpace, createNodeFsMountHandler, loadNodeRuntime, type PhpInstance } from './php-wasm-api.ts';
+import { PHP, PHPResponse, bindUserSpace, createNodeFsMountHandler, loadNodeRuntime, type PhpInstance } from './php-wasm-api.ts';
 import { workerLockManager } from './locks.ts';
 import type { WorkerSpec } from './protocol.ts';
 
@@ -26,5 +26,8 @@ export async function bootRuntime(spec: WorkerSpec): Promise<PhpInstance> {
     await php.mount(dir, createNodeFsMountHandler(dir));
   }
   php.chdir(spec.cwd);
+  // PHP's module startup (extensions, opcache memory) runs on the first request: pay it at boot,
+  // not on the first visitor after a rotation.
+  await PHPResponse.fromStreamedResponse(await php.runStream({ code: '<?php ' }));
   return php;
 }
