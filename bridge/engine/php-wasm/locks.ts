@@ -7,20 +7,14 @@
  *
  * A worker terminated at its deadline never closes its host fds, so its locks would outlive it;
  * each worker records the native fds it locked in shared memory and the main thread closes them.
+ * This module is the main-thread side; worker-locks.ts is the worker side.
  */
 import fs from 'node:fs';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import {
-  FileLockManagerComposite,
-  FileLockManagerForPosix,
-  FileLockManagerInMemory,
-  consumeAPISync,
-  exposeSyncAPI,
-  type FileLockManager,
-} from './php-wasm-api.ts';
+import { FileLockManagerInMemory, exposeSyncAPI } from './php-wasm-api.ts';
 
 /** Slots for native fds holding locks in one runtime; SQLite holds a handful per database. */
-const HELD_FD_SLOTS = 256;
+export const HELD_FD_SLOTS = 256;
 
 export interface WorkerLockLink {
   /** Transferred to the worker: synchronous access to the shared lock table. */
@@ -61,50 +55,7 @@ export class LockHub {
   }
 }
 
-/** Worker thread: the lock manager handed to php-wasm's user space. */
-export async function workerLockManager(link: WorkerLockLink): Promise<FileLockManager> {
-  const shared = await consumeAPISync<FileLockManager>(link.port);
-  const native = recordingLockManager(new FileLockManagerForPosix(), heldViews(link.heldFds));
-  return new FileLockManagerComposite({ nativeLockManager: native, wasmLockManager: shared });
-}
-
-function heldViews(buffer: SharedArrayBuffer) {
+/** Typed views of a worker's record of locked fds. */
+export function heldViews(buffer: SharedArrayBuffer) {
   return { inodes: new Float64Array(buffer, 0, HELD_FD_SLOTS), fds: new Int32Array(buffer, HELD_FD_SLOTS * 8, HELD_FD_SLOTS) };
-}
-
-function recordingLockManager(inner: FileLockManager, { fds: slots, inodes }: ReturnType<typeof heldViews>): FileLockManager {
-  const add = (fd: number) => {
-    const known = slots.indexOf(fd + 1);
-    const slot = known !== -1 ? known : slots.indexOf(0);
-    if (slot === -1) return;
-    try {
-      inodes[slot] = fs.fstatSync(fd).ino; // refreshed: the number may now name another file
-    } catch {
-      return;
-    }
-    Atomics.store(slots, slot, fd + 1);
-  };
-  const remove = (fd: number) => {
-    const at = slots.indexOf(fd + 1);
-    if (at !== -1) Atomics.store(slots, at, 0);
-  };
-  return {
-    lockWholeFile(path, op) {
-      const ok = inner.lockWholeFile(path, op);
-      if (ok && op.type !== 'unlock') add(op.fd);
-      else if (op.type === 'unlock') remove(op.fd);
-      return ok;
-    },
-    lockFileByteRange(path, lock, wait) {
-      const ok = inner.lockFileByteRange(path, lock, wait);
-      if (ok && lock.type !== 'unlocked') add(lock.fd);
-      return ok;
-    },
-    findFirstConflictingByteRangeLock: (path, lock) => inner.findFirstConflictingByteRangeLock(path, lock),
-    releaseLocksForProcess: (pid) => inner.releaseLocksForProcess(pid),
-    releaseLocksOnFdClose(pid, fd, path) {
-      inner.releaseLocksOnFdClose(pid, fd, path);
-      remove(fd);
-    },
-  };
 }

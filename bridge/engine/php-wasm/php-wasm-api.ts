@@ -1,10 +1,9 @@
 /**
- * The slice of @php-wasm/node and @php-wasm/universal the engine uses, typed here because the
+ * The slice of @php-wasm/universal the engine uses (php-wasm-node.ts: @php-wasm/node), typed here because the
  * packages' .d.ts re-export extensionless paths (`export * from './lib'`), which TypeScript's
  * nodenext resolution cannot follow. Names and shapes mirror the 3.1.x declarations.
  */
 import * as universal from '@php-wasm/universal';
-import * as node from '@php-wasm/node';
 
 export type HttpMethod = 'GET' | 'POST' | 'HEAD' | 'OPTIONS' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -28,7 +27,7 @@ export interface PhpResponseData {
   readonly httpStatusCode: number;
 }
 
-type MountHandler = unknown;
+export type MountHandler = unknown;
 
 export interface PhpInstance {
   setSapiName(name: string): Promise<void>;
@@ -53,13 +52,6 @@ export const PHPResponse = (
   universal as unknown as { PHPResponse: { fromStreamedResponse(streamed: unknown): Promise<PhpResponseData> } }
 ).PHPResponse;
 
-export const loadNodeRuntime = (
-  node as unknown as { loadNodeRuntime(version: string, options?: NodeRuntimeOptions): Promise<number> }
-).loadNodeRuntime;
-
-export const createNodeFsMountHandler = (node as unknown as { createNodeFsMountHandler(localPath: string): MountHandler })
-  .createNodeFsMountHandler;
-
 /** php-wasm's lock manager contract (file-lock-manager.d.ts); ops are passed through untouched. */
 export interface FileLockManager {
   lockWholeFile(path: string, op: { pid: number; fd: number; type: string; waitForLock?: boolean }): boolean;
@@ -76,9 +68,4 @@ const u = universal as unknown as {
   exposeSyncAPI(api: unknown, port: unknown): Promise<unknown>;
   consumeAPISync<T>(port: unknown): Promise<T>;
 };
-const n = node as unknown as {
-  FileLockManagerForPosix: LockManagerClass;
-  bindUserSpace(kernel: { fileLockManager: FileLockManager }, userSpaceContext: unknown): unknown;
-};
 export const { FileLockManagerInMemory, FileLockManagerComposite, exposeSyncAPI, consumeAPISync } = u;
-export const { FileLockManagerForPosix, bindUserSpace } = n;

@@ -1,6 +1,7 @@
 /** Boots one php-wasm runtime configured for lamphp. Runs inside a worker thread. */
-import { PHP, PHPResponse, bindUserSpace, createNodeFsMountHandler, loadNodeRuntime, type PhpInstance } from './php-wasm-api.ts';
-import { workerLockManager } from './locks.ts';
+import { PHP, PHPResponse, type PhpInstance } from './php-wasm-api.ts';
+import { bindUserSpace, createNodeFsMountHandler, loadNodeRuntime } from './php-wasm-node.ts';
+import { workerLockManager } from './worker-locks.ts';
 import type { WorkerSpec } from './protocol.ts';
 
 /** Where php-wasm reads php.ini from (not exported by @php-wasm/universal's ESM build). */
