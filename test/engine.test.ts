@@ -6,8 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PhpWasmEngine } from '../bridge/engine/php-wasm/index.ts';
-import { cgi, inSeconds, json, rejection, startEngine, text } from './engine-helpers.ts';
+import { mountList, type PhpWasmEngine } from '../bridge/engine/php-wasm/index.ts';
+import { iniLine } from '../bridge/engine/php-wasm/ini.ts';
+import { PHP_ROOT, cgi, inSeconds, json, rejection, startEngine, text } from './engine-helpers.ts';
 
 let engine: PhpWasmEngine;
 let records: Record<string, unknown>[];
@@ -178,6 +179,14 @@ describe('failing scripts', () => {
     expect(engine.stats()).toMatchObject({ workers: 2, restarts: 0 });
   });
 
+  it('answers a missing script with 404 like php-fpm, without restarting a worker', async () => {
+    const r = await engine.handle(cgi('no-such-script.php'), inSeconds(10));
+    expect(r.status).toBe(404);
+    expect(r.errors).toContain('Primary script unknown');
+    expect(text(await engine.handle(cgi('hello.php'), inSeconds(10)))).toBe('Hello, world!');
+    expect(engine.stats().restarts).toBe(0);
+  });
+
   it('rejects ECRASHED when the runtime itself breaks, logs it, and replaces the worker', async () => {
     const req = cgi('crash.php');
     expect(await rejection(engine.handle(req, inSeconds(20)))).toBe('ECRASHED');
@@ -187,5 +196,31 @@ describe('failing scripts', () => {
     // Two at once: one of them runs on the replacement.
     const [a, b] = await Promise.all([engine.handle(cgi('slow.php'), inSeconds(10)), engine.handle(cgi('slow.php'), inSeconds(10))]);
     expect([a.status, b.status]).toEqual([200, 200]);
+  });
+});
+
+describe('mounts and ini lines', () => {
+  it('serves a document root reached through a symlink under either spelling', async () => {
+    const link = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lamphp-link-')), 'root');
+    fs.symlinkSync(PHP_ROOT, link);
+    const { engine: linked } = await startEngine({ workers: 1, documentRoot: link });
+    try {
+      const viaLink = await linked.handle(cgi('hello.php', { SCRIPT_FILENAME: path.join(link, 'hello.php') }), inSeconds(10));
+      const viaReal = await linked.handle(cgi('hello.php', { SCRIPT_FILENAME: path.join(PHP_ROOT, 'hello.php') }), inSeconds(10));
+      expect([text(viaLink), text(viaReal)]).toEqual(['Hello, world!', 'Hello, world!']);
+    } finally {
+      await linked.close();
+    }
+  });
+
+  it('mounts each directory once, skipping those inside another mount', () => {
+    expect(mountList(['/srv/www', '/srv/www/sessions', '/srv/www/', '/var/db'])).toEqual(['/srv/www', '/var/db']);
+  });
+
+  it('writes ini values raw when PHP reads them right, quoted otherwise', () => {
+    expect(iniLine('error_reporting', 'E_ALL & ~E_NOTICE')).toBe('error_reporting = E_ALL & ~E_NOTICE');
+    expect(iniLine('session.save_path', '/tmp/lamphp-sessions')).toBe('session.save_path = /tmp/lamphp-sessions');
+    expect(iniLine('sendmail_path', '/usr/bin/true; echo')).toBe('sendmail_path = "/usr/bin/true; echo"');
+    expect(() => iniLine('bad key', '1')).toThrow(/Invalid php.ini key/);
   });
 });

@@ -2,6 +2,7 @@
  * The php-wasm engine: PHP compiled to WebAssembly, one runtime per worker thread, so the main
  * thread can stop a runaway script at its deadline and several requests run at once.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PhpEngine } from '../engine.ts';
@@ -85,8 +86,20 @@ export async function createPhpWasmEngine(options: PhpWasmEngineOptions): Promis
   return pool;
 }
 
-/** Absolute, de-duplicated, and without directories already inside another mount. */
+/**
+ * Absolute, de-duplicated, and without directories already inside another mount. A directory
+ * reached through a symlink is mounted at its real path too, so either spelling of a script works.
+ */
 export function mountList(dirs: string[]): string[] {
-  const unique = [...new Set(dirs.map((d) => path.resolve(d)))].sort();
+  const resolved = dirs.map((d) => path.resolve(d));
+  const unique = [...new Set([...resolved, ...resolved.map(realpathOrSelf)])].sort();
   return unique.filter((dir) => !unique.some((other) => other !== dir && (other === '/' || dir.startsWith(other + path.sep))));
+}
+
+function realpathOrSelf(dir: string): string {
+  try {
+    return fs.realpathSync(dir);
+  } catch {
+    return dir; // a missing directory fails at mount time, with its name in the message
+  }
 }

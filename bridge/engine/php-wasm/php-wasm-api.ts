@@ -34,6 +34,7 @@ export interface PhpInstance {
   readFileAsText(path: string): string;
   writeFile(path: string, data: string | Uint8Array): void;
   mkdir(path: string): void;
+  fileExists(path: string): boolean;
   chdir(path: string): void;
   mount(vfsPath: string, handler: MountHandler): Promise<unknown>;
   /** Unlike run(), resolves with the response for any exit code; rejects only if the runtime broke. */

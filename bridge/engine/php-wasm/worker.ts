@@ -22,6 +22,14 @@ async function serve(php: PhpInstance, id: number, env: Record<string, string>, 
   currentId = id;
   let response: PhpResponseData;
   uploads?.reset();
+  const script = env.SCRIPT_FILENAME;
+  if (!script || !php.fileExists(script)) {
+    // php-wasm would throw and then treat the runtime as crashed; answer like php-fpm instead.
+    const bytes = new TextEncoder().encode('File not found.\n').buffer as ArrayBuffer;
+    const headers = { 'content-type': ['text/plain; charset=UTF-8'] };
+    post({ t: 'done', id, status: 404, headers, body: bytes, errors: `Primary script unknown: ${script ?? '(none)'}\n`, exitCode: 0 }, [bytes]);
+    return;
+  }
   try {
     const streamed = await php.runStream(toRunOptions(env, body ? new Uint8Array(body) : undefined));
     response = await PHPResponse.fromStreamedResponse(streamed);
