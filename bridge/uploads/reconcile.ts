@@ -88,10 +88,8 @@ export async function planReconcile(options: ReconcileOptions): Promise<Reconcil
     let action: ReconcileAction | undefined;
     if (object === undefined) action = { kind: 'put', path: f.rel, key, size: f.size, reason: 'missing' };
     else if (object.size !== f.size) action = { kind: 'put', path: f.rel, key, size: f.size, reason: 'changed' };
-    else if (/^[0-9a-f]{32}$/.test(object.etag)) {
-      if ((await digest(file, 'md5')) !== object.etag) action = { kind: 'put', path: f.rel, key, size: f.size, reason: 'changed' };
-    } else {
-      // A multipart ETag is no MD5 of the content: compare the SHA-256 lamphp stored instead.
+    else if (!/^[0-9a-f]{32}$/.test(object.etag) || (await digest(file, 'md5')) !== object.etag) {
+      // Multipart and SSE-KMS ETags are no MD5 of the content: compare the SHA-256 lamphp stored.
       const head = await store.head(key);
       if (head?.sha256 !== (await digest(file, 'sha256'))) action = { kind: 'put', path: f.rel, key, size: f.size, reason: 'changed' };
     }
