@@ -80,7 +80,7 @@ function readJson(file: string): { version?: string } {
 /** One line per entry group for the size report. */
 function groupOf(name: string): string {
   if (name.endsWith('.wasm')) return 'PHP wasm';
-  if (/\/node\/bin\/node$/.test(name)) return 'Node';
+  if (/\/node\/(bin\/node|LICENSE)$/.test(name)) return 'Node';
   if (name.endsWith('.node')) return 'fs-ext native bindings';
   if (name.includes('/node_modules/@php-wasm/')) return 'PHP loader';
   if (name.includes('/node_modules/')) return 'support packages';
