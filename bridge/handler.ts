@@ -115,6 +115,12 @@ export function createBridge({ config, engine, logger, uploads }: BridgeOptions)
       const code = err instanceof EngineError ? err.code : 'ECRASHED';
       const mapped = ENGINE_STATUS[code] ?? ENGINE_STATUS.ECRASHED!;
       log.error('php request failed', { code, script: target.scriptName, err });
+      if (uploads && err instanceof EngineError && err.touched && err.touched.length > 0) {
+        // What a stopped request already wrote is published too; nobody waits for it now.
+        const plan = uploads.afterPhp(err.touched, request.requestId, log);
+        if (plan.beforeResponse) defer(options, () => plan.beforeResponse!);
+        if (plan.afterResponse) defer(options, plan.afterResponse);
+      }
       const extra: HeaderMap = mapped.status === 503 ? { 'retry-after': ['1'] } : {};
       return errorPage(mapped.status, mapped.detail, request.requestId, extra);
     }

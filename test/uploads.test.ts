@@ -77,7 +77,7 @@ describe('uploads of a plain PHP app', () => {
       LAMPHP_CACHE_UPLOADS: 'public, max-age=123',
       LAMPHP_SESSION_DIR: path.join(root, '.sessions'),
     };
-    serving = await serve({ root, port: 0, workers: 1 }, env, logger);
+    serving = await serve({ root, port: 0, workers: 1, timeoutMs: 4000 }, env, logger);
   });
   afterAll(async () => {
     await serving?.close();
@@ -107,6 +107,13 @@ describe('uploads of a plain PHP app', () => {
     await eventually(async () => (await s3.keys('site-a/docs/')).join() === 'site-a/docs/a.txt,site-a/docs/moved-b.txt', 'rename synced');
     await visitor().get('/?action=delete&name=moved-b.txt');
     await eventually(async () => (await s3.head('site-a/docs/moved-b.txt')) === undefined, 'deletion synced');
+  });
+
+  it('publishes what a request wrote before it was stopped at its deadline', async () => {
+    const res = await visitor().get('/?action=hang&name=late.txt');
+    expect(res.status).toBe(504);
+    await eventually(async () => (await s3.get('site-a/docs/late.txt')) !== undefined, 'file of a stopped request synced');
+    expect(new TextDecoder().decode((await s3.get('site-a/docs/late.txt'))!.bytes)).toBe('written before the deadline');
   });
 
   it('never publishes PHP or dotfiles written under uploads', async () => {

@@ -50,6 +50,8 @@ export type EngineErrorCode =
 
 export class EngineError extends Error {
   readonly code: EngineErrorCode;
+  /** Uploads the request had touched before it was stopped (see CgiResponse.touched). */
+  touched?: CgiResponse['touched'];
   constructor(code: EngineErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'EngineError';

@@ -54,7 +54,7 @@ export interface UploadsJournal {
  * Wraps `fs` so every change under `vfsUploadsDir` is recorded. Wrapping the same FS twice is
  * a no-op that returns the first journal.
  */
-export function journalUploads(fs: EmscriptenFs, vfsUploadsDir: string): UploadsJournal {
+export function journalUploads(fs: EmscriptenFs, vfsUploadsDir: string, onChange?: (t: TouchedUpload) => void): UploadsJournal {
   const existing = (fs as unknown as Record<symbol, UploadsJournal | undefined>)[WRAPPED];
   if (existing) return existing;
 
@@ -70,9 +70,11 @@ export function journalUploads(fs: EmscriptenFs, vfsUploadsDir: string): Uploads
   const note = (p: string | undefined | null, op: UploadOp) => {
     const rel = relative(p);
     if (rel === undefined) return;
+    const before = touched.get(rel);
     // Re-insert so iteration order is the order of the last operation on each path.
     touched.delete(rel);
     touched.set(rel, op);
+    if (before !== op) onChange?.({ path: rel, op });
   };
   /** Every file below a directory that was moved into or out of the uploads directory. */
   const filesBelow = (dir: string, out: string[] = []): string[] => {
@@ -160,13 +162,18 @@ interface PhpLike {
  * own FS). `fsOf` returns the current runtime's FS — with @php-wasm/universal:
  * `() => php[__private__dont__use].FS`.
  */
-export function journalPhpUploads(php: PhpLike, fsOf: () => unknown, vfsUploadsDir: string): UploadsJournal {
-  let current = journalUploads(fsOf() as EmscriptenFs, vfsUploadsDir);
+export function journalPhpUploads(
+  php: PhpLike,
+  fsOf: () => unknown,
+  vfsUploadsDir: string,
+  onChange?: (t: TouchedUpload) => void,
+): UploadsJournal {
+  let current = journalUploads(fsOf() as EmscriptenFs, vfsUploadsDir, onChange);
   let carried: TouchedUpload[] = [];
   php.addEventListener('runtime.initialized', () => {
     // A rotation mid-request must not drop what the old runtime already recorded.
     carried = [...carried, ...current.take()];
-    current = journalUploads(fsOf() as EmscriptenFs, vfsUploadsDir);
+    current = journalUploads(fsOf() as EmscriptenFs, vfsUploadsDir, onChange);
   });
   return {
     reset() {
@@ -194,10 +201,15 @@ function runtimeSymbol(universal: Record<string, unknown>): symbol {
 
 /**
  * Journals a php-wasm PHP instance (from @php-wasm/universal) for an uploads directory given as
- * its path inside PHP's filesystem.
+ * its path inside PHP's filesystem. `onChange` hears of each path as soon as it is touched (a
+ * request stopped at its deadline never returns its list).
  */
-export async function journalPhpWasmUploads(php: unknown, vfsUploadsDir: string): Promise<UploadsJournal> {
+export async function journalPhpWasmUploads(
+  php: unknown,
+  vfsUploadsDir: string,
+  onChange?: (t: TouchedUpload) => void,
+): Promise<UploadsJournal> {
   const symbol = runtimeSymbol((await import('@php-wasm/universal')) as unknown as Record<string, unknown>);
   const instance = php as PhpLike & Record<symbol, { FS: unknown }>;
-  return journalPhpUploads(instance, () => instance[symbol]!.FS, vfsUploadsDir);
+  return journalPhpUploads(instance, () => instance[symbol]!.FS, vfsUploadsDir, onChange);
 }

@@ -17,6 +17,8 @@ export interface PhpWorkerHooks {
 interface Pending {
   id: number;
   requestId: string;
+  /** Uploads touched so far, reported as they happen; handed on if the request fails. */
+  touched?: Map<string, 'write' | 'delete'>;
   resolve(response: CgiResponse): void;
   reject(error: Error): void;
 }
@@ -73,12 +75,16 @@ export class PhpWorker {
           break;
         case 'crash': {
           const error = new EngineError('ECRASHED', `PHP runtime crashed: ${msg.message}`);
+          if (this.#pending?.id === msg.id) error.touched = this.touchedSoFar();
           this.#settle(msg.id, (p) => p.reject(error));
           this.#die(error);
           break;
         }
         case 'message':
           void this.#forward(msg.callId, msg.data);
+          break;
+        case 'touched':
+          if (this.#pending?.id === msg.id) (this.#pending.touched ??= new Map()).set(msg.path, msg.op);
           break;
       }
     });
@@ -87,6 +93,12 @@ export class PhpWorker {
       this.#die(new Error(`PHP worker exited with code ${code}.`));
       hooks.onExit?.(spec);
     });
+  }
+
+  /** Uploads the running request has touched so far (for a request stopped at its deadline). */
+  touchedSoFar(): EngineError['touched'] {
+    const touched = this.#pending?.touched;
+    return touched ? [...touched].map(([path, op]) => ({ path, op })) : undefined;
   }
 
   get busy(): boolean {
@@ -126,6 +138,8 @@ export class PhpWorker {
   }
 
   #rejectPending(error: Error): void {
+    const touched = this.touchedSoFar();
+    if (touched && error instanceof EngineError) error.touched ??= touched;
     const p = this.#pending;
     this.#pending = undefined;
     p?.reject(error);

@@ -190,7 +190,9 @@ export class WorkerPool implements PhpEngine {
       processId: worker.processId,
       deadline: new Date(job.deadline).toISOString(),
     });
-    this.#settle(job, new EngineError('ETIMEDOUT', 'PHP did not finish before the request deadline.'));
+    const timedOut = new EngineError('ETIMEDOUT', 'PHP did not finish before the request deadline.');
+    timedOut.touched = worker.touchedSoFar();
+    this.#settle(job, timedOut);
     this.#running.delete(worker);
     this.#replace(worker);
     this.#dispatch();

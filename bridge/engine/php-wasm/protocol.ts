@@ -37,7 +37,9 @@ export type FromWorker =
       touched?: { path: string; op: 'write' | 'delete' }[];
     }
   | { t: 'crash'; id: number; message: string; stack?: string }
-  | { t: 'message'; id: number; callId: number; data: string };
+  | { t: 'message'; id: number; callId: number; data: string }
+  /** A file under the uploads directory was touched (as it happens, for requests that never finish). */
+  | { t: 'touched'; id: number; path: string; op: 'write' | 'delete' };
 
 /** An ArrayBuffer holding exactly the view's bytes, safe to transfer (copies shared or pooled memory). */
 export function ownBuffer(view: Uint8Array): ArrayBuffer {

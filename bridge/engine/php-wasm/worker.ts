@@ -61,7 +61,9 @@ async function main(): Promise<void> {
   let php: PhpInstance;
   try {
     php = await bootRuntime(spec);
-    if (spec.uploadsDir) uploads = await journalPhpWasmUploads(php, spec.uploadsDir);
+    if (spec.uploadsDir) {
+      uploads = await journalPhpWasmUploads(php, spec.uploadsDir, (t) => post({ t: 'touched', id: currentId, ...t }));
+    }
   } catch (error) {
     const err = error as Error;
     post({ t: 'boot-error', message: err?.message ?? String(error), stack: err?.stack });
