@@ -15,7 +15,10 @@ import { objectHeaders, publishable } from '../bridge/uploads/objects.ts';
 import { PendingJournal, backoffMs } from '../bridge/uploads/pending.ts';
 import { serve, type Serving } from '../runtime/local/serve.ts';
 import { uploadsSync } from '../runtime/uploads.ts';
-import { DEFAULT_CACHE } from '../bridge/config.ts';
+import { DEFAULT_CACHE, readConfig } from '../bridge/config.ts';
+import type { HandleOptions } from '../bridge/handler.ts';
+import { textResponse } from '../bridge/http.ts';
+import { createInvocationHandler } from '../runtime/lambda/handler.ts';
 import { Visitor } from './support/http-client.ts';
 import { eventually, startS3, type TestS3 } from './support/s3.ts';
 
@@ -48,6 +51,31 @@ describe('upload rules', () => {
     expect(uploadFileLimit({ maxRequestBytes: 6 * 1024 * 1024, base64Body: true }, big)).toBe(4.5 * 1024 * 1024 - 16 * 1024);
     expect(uploadFileLimit({ maxRequestBytes: 1024 * 1024, base64Body: true }, big)).toBe(768 * 1024 - 16 * 1024);
     expect(uploadFileLimit(undefined, 1024 * 1024)).toBe(1024 * 1024 - 16 * 1024);
+  });
+
+  it("hands the bridge's deferred work to Lambda's after-response slot and names the front door's limit", async () => {
+    const seen: HandleOptions[] = [];
+    const order: string[] = [];
+    const bridge = {
+      async handle(_request: unknown, options: HandleOptions) {
+        seen.push(options);
+        options.defer?.(async () => void order.push('deferred'));
+        return textResponse(200, 'ok');
+      },
+    };
+    const handler = createInvocationHandler({
+      config: readConfig({}),
+      logger: memoryLogger('error'),
+      bridge,
+      afterResponse: async () => void order.push('engine idle'),
+    });
+    const event = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, 'fixtures/aws-events/lambda-urls-request.json'), 'utf8'));
+    const outcome = await handler(event, { requestId: 'r-1', deadlineMs: Date.now() + 30_000, invokedFunctionArn: 'arn:x', traceId: undefined });
+    expect(outcome.kind).toBe('buffered');
+    expect(order).toEqual([]); // nothing deferred runs before the response is posted
+    await outcome.after!();
+    expect(order).toEqual(['deferred', 'engine idle']);
+    expect(seen[0]!.frontDoor).toEqual({ maxRequestBytes: 6 * 1024 * 1024, base64Body: true });
   });
 
   it('backs off exponentially up to a cap', () => {
