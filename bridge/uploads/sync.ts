@@ -37,6 +37,8 @@ export interface UploadsSyncOptions {
   scanIntervalMs?: number;
   /** S3 requests in flight per batch. */
   concurrency?: number;
+  /** Pending batches retried after one response at most (the rest wait for the next one). */
+  batchesPerRetry?: number;
   now?: () => number;
 }
 
@@ -78,6 +80,7 @@ export function createUploadsSync(options: UploadsSyncOptions): UploadsSync {
   const leaseMs = options.leaseMs ?? 2 * MINUTE;
   const scanIntervalMs = options.scanIntervalMs ?? MINUTE;
   const concurrency = options.concurrency ?? 8;
+  const batchesPerRetry = options.batchesPerRetry ?? 25;
   const journal = new PendingJournal(options.pendingDir ?? pendingDirFor(layout.documentRoot, layout.uploadsDir));
 
   /** Per-key chains: two requests touching one file sync it one after the other. */
@@ -223,11 +226,21 @@ export function createUploadsSync(options: UploadsSyncOptions): UploadsSync {
         nextCheckAt = Math.min(nextCheckAt, batch.nextAttemptAt);
         continue;
       }
+      if (retried >= batchesPerRetry) {
+        // A backlog after an outage: keep this slot short, continue after the next response.
+        nextCheckAt = t;
+        break;
+      }
       // Claim it for the length of an attempt so other instances leave it alone.
       await journal.save({ ...batch, nextAttemptAt: now() + leaseMs });
       retried++;
       const result = await runBatch(batch, log, true);
-      if (!result.pending) completed++;
+      if (result.pending) {
+        // S3 still refuses: one failed batch per slot is enough to know; the rest wait their turn.
+        nextCheckAt = Math.min(nextCheckAt, now() + retryBaseMs);
+        break;
+      }
+      completed++;
     }
     return { retried, completed };
   }
