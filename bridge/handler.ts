@@ -145,6 +145,10 @@ export function createBridge({ config, engine, logger, uploads }: BridgeOptions)
       log.error('php sent an invalid status', { script: target.scriptName, status: result.status });
       return errorPage(502, 'The application sent an invalid response.', request.requestId);
     }
+    if (result.status >= 500) {
+      // The app's own error page (e.g. WordPress when its database is down): answered as is, but never silent.
+      log.warn('php answered with a server error', { script: target.scriptName, status: result.status });
+    }
     const { headers, dropped } = sanitizeResponseHeaders(result.headers);
     if (dropped.length > 0) {
       log.warn('unsafe response headers dropped', { script: target.scriptName, headers: dropped });

@@ -32,7 +32,14 @@ export function mysql(sql: string): string {
 }
 
 export async function startWordPress(
-  options: { db?: 'sqlite' | 'mysql'; workers?: number; env?: Record<string, string>; title?: string } = {},
+  options: {
+    db?: 'sqlite' | 'mysql';
+    workers?: number;
+    env?: Record<string, string>;
+    title?: string;
+    /** MySQL address written into wp-config.php (e.g. a fault-injecting proxy); default the local MariaDB. */
+    dbHost?: string;
+  } = {},
 ): Promise<TestSite> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lamphp-wp-'));
   const siteDir = path.join(tmp, 'site');
@@ -49,7 +56,7 @@ export async function startWordPress(
   if (options.db === 'mysql') {
     dbName = `lamphp_test_${randomBytes(4).toString('hex')}`;
     mysql(`CREATE DATABASE ${dbName}`);
-    Object.assign(env, { DB_HOST: '127.0.0.1:3306', DB_NAME: dbName, DB_USER: 'root', DB_PASSWORD: '' });
+    Object.assign(env, { DB_HOST: options.dbHost ?? '127.0.0.1:3306', DB_NAME: dbName, DB_USER: 'root', DB_PASSWORD: '' });
   }
   const logger = memoryLogger('info');
   const password = `pw-${randomBytes(6).toString('hex')}`;

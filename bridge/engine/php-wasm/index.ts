@@ -12,8 +12,10 @@ import { buildIniText } from './ini.ts';
 import { WorkerPool } from './pool.ts';
 import { LockHub } from './locks.ts';
 import type { MessageHook } from './php-worker.ts';
+import type { MountInstrument } from './protocol.ts';
 
 export type { MessageHook } from './php-worker.ts';
+export type { MountInstrument } from './protocol.ts';
 
 /** lamphp's own php.ini at the repository (or layer) root. */
 export const DEFAULT_INI_FILE = fileURLToPath(DEFAULT_INI_URL);
@@ -43,6 +45,8 @@ export interface PhpWasmEngineOptions {
   onMessage?: MessageHook;
   /** Host uploads directory: each response lists the files PHP wrote or deleted under it (`touched`). */
   uploadsDir?: string;
+  /** Mount handler module used in every worker in place of php-wasm's NODEFS handler (tests, benchmarks). */
+  instrumentMount?: MountInstrument;
   logger: Logger;
 }
 
@@ -80,6 +84,7 @@ export async function createPhpWasmEngine(options: PhpWasmEngineOptions): Promis
       forwardMessages: options.onMessage !== undefined,
       locks: locks.link(),
       ...(options.uploadsDir && { uploadsDir: path.resolve(options.uploadsDir) }),
+      ...(options.instrumentMount && { instrumentMount: options.instrumentMount }),
     }),
   });
   await pool.start();

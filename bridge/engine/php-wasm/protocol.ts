@@ -17,6 +17,18 @@ export interface WorkerSpec {
   locks: WorkerLockLink;
   /** Absolute uploads directory whose changes each response reports (`touched`). */
   uploadsDir?: string;
+  /** Replaces the host mount handler (fault injection, fs-op counting); see index.ts. */
+  instrumentMount?: MountInstrument;
+}
+
+/**
+ * A module (URL) exporting `instrumentMount(hostDir, options)`, which returns the php-wasm
+ * mount handler used for each host directory in place of `createNodeFsMountHandler(hostDir)`.
+ * `options` crosses into the worker by structured clone (a SharedArrayBuffer stays shared).
+ */
+export interface MountInstrument {
+  module: string;
+  options?: unknown;
 }
 
 export type ToWorker =

@@ -22,9 +22,13 @@ export async function bootRuntime(spec: WorkerSpec): Promise<PhpInstance> {
   // Opcache stays inert under php-wasm's default SAPI name; `cli`/`cgi-fcgi` change app behaviour.
   await php.setSapiName('fpm-fcgi');
   php.writeFile(PHP_INI_PATH, php.readFileAsText(PHP_INI_PATH) + '\n' + spec.iniText);
+  const instrument = spec.instrumentMount;
+  const mountHandler = instrument
+    ? ((await import(instrument.module)) as { instrumentMount(dir: string, options: unknown): unknown }).instrumentMount
+    : undefined;
   for (const dir of spec.mounts) {
     php.mkdir(dir);
-    await php.mount(dir, createNodeFsMountHandler(dir));
+    await php.mount(dir, mountHandler ? mountHandler(dir, instrument!.options) : createNodeFsMountHandler(dir));
   }
   php.chdir(spec.cwd);
   // PHP's module startup (extensions, opcache memory) runs on the first request: pay it at boot,
