@@ -41,7 +41,10 @@ const ENGINE_FILES = 'bridge/engine/php-wasm/files.ts';
  * Bundled CommonJS code calls `require` (for Node built-ins); an ES module has none, so the
  * bundle makes one. The odd import name cannot collide with minified names.
  */
-const BANNER = "import{createRequire as __lamphpCreateRequire}from'node:module';const require=__lamphpCreateRequire(import.meta.url);";
+const REQUIRE_BANNER = "import{createRequire as __lamphpCreateRequire}from'node:module';const require=__lamphpCreateRequire(import.meta.url);";
+
+/** The layer holds one PHP version, so that version is the default of LAMPHP_PHP_VERSION. */
+const phpDefaultBanner = (php: PhpVersion) => `process.env.LAMPHP_PHP_VERSION??=${JSON.stringify(php)};`;
 
 export interface LayerBuildOptions {
   php?: PhpVersion;
@@ -117,7 +120,7 @@ export async function buildLayer(options: LayerBuildOptions = {}): Promise<Layer
   const add = (name: string, data: Uint8Array, mode = 0o644) => entries.push({ name, data, mode });
 
   // 1. The bundle.
-  const bundle = await timed('bundle runtime and bridge', () => bundleSources(sourceDir, nodeModules), (files) =>
+  const bundle = await timed('bundle runtime and bridge', () => bundleSources(sourceDir, nodeModules, php), (files) =>
     files.code.map((f) => `${f.name} ${kb(f.data.length)}`).join(', '),
   );
   for (const f of bundle.code) add(`${LAYER_DIR}/${f.name}`, f.data);
@@ -210,7 +213,7 @@ interface OutFile {
   data: Uint8Array;
 }
 
-async function bundleSources(sourceDir: string, nodeModules: string): Promise<{ code: OutFile[]; maps: OutFile[] }> {
+async function bundleSources(sourceDir: string, nodeModules: string, php: PhpVersion): Promise<{ code: OutFile[]; maps: OutFile[] }> {
   const esbuild = await import('esbuild').catch((err: unknown) => {
     throw new LamphpError('ELAYERINPUT', `esbuild is needed to build the layer (npm ci installs it): ${(err as Error).message}`);
   });
@@ -233,7 +236,7 @@ async function bundleSources(sourceDir: string, nodeModules: string): Promise<{ 
       sourcemap: 'external',
       external: BUNDLE_EXTERNALS,
       nodePaths: [nodeModules],
-      banner: { js: BANNER },
+      banner: { js: REQUIRE_BANNER + phpDefaultBanner(php) },
       plugins: [
         {
           name: 'lamphp-bundle-files',

@@ -212,6 +212,23 @@ describe('the default layer (nodejs24.x + AWS_LAMBDA_EXEC_WRAPPER=/opt/lamphp/bo
   });
 });
 
+describe('--php', () => {
+  it('8.4 ships only that version and makes it the default of LAMPHP_PHP_VERSION', async () => {
+    const built = await buildLayer({ outDir: path.join(tmp, 'dist'), php: '8.4', print: () => {} });
+    expect(path.basename(built.zip)).toBe('lamphp-layer-php8.4.zip');
+    const files = fileList(fs.readFileSync(built.zip));
+    expect(files.some((f) => f.includes('/@php-wasm/node-8-4/jspi/8_4_'))).toBe(true);
+    expect(files.filter((f) => f.includes('/@php-wasm/') && !f.includes('/@php-wasm/node-8-4/'))).toEqual([]);
+    const opt = unpack(built.zip, 'php84');
+    const rt = await startBootstrap(path.join(opt, 'lamphp/bootstrap'), opt, siteWithHello('php84'), { args: [NODE, '/var/runtime/index.mjs'] });
+    try {
+      expect(await get(rt, '/hello.php')).toEqual({ status: 200, body: 'Hello from PHP 8.4 ' });
+    } finally {
+      await rt.stop();
+    }
+  });
+});
+
 describe('reproducibility', () => {
   /** The working tree's files (what `git` tracks or would track), copied with this umask and these mtimes. */
   function copySources(dest: string, umask: number, mtime: Date): void {
