@@ -5,16 +5,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PhpEngine } from '../engine.ts';
+import { EngineError, type PhpEngine } from '../engine.ts';
 import type { Logger } from '../../log.ts';
 import { DEFAULT_INI_URL } from './files.ts';
 import { buildIniText } from './ini.ts';
 import { WorkerPool } from './pool.ts';
 import { LockHub } from './locks.ts';
 import type { MessageHook } from './php-worker.ts';
+import { runCli, type CliRun, type CliResult } from './cli.ts';
+import type { WorkerSpec } from './protocol.ts';
 import type { MountInstrument } from './protocol.ts';
 
 export type { MessageHook } from './php-worker.ts';
+export type { CliRun, CliResult } from './cli.ts';
+export { TIMED_OUT_EXIT_CODE } from './cli.ts';
 export type { MountInstrument } from './protocol.ts';
 
 /** lamphp's own php.ini at the repository (or layer) root. */
@@ -53,6 +57,8 @@ export interface PhpWasmEngineOptions {
 export interface PhpWasmEngine extends PhpEngine {
   /** Resolves when no runtime is booting (rotation successors, replacements). */
   idle(): Promise<void>;
+  /** Runs a PHP script with the `cli` SAPI in a one-off runtime and thread of its own (cli.ts). */
+  cli(run: CliRun): Promise<CliResult>;
 }
 
 /** Resolves once every worker has booted PHP; rejects with EngineError('EBOOT') otherwise. */
@@ -68,27 +74,50 @@ export async function createPhpWasmEngine(options: PhpWasmEngineOptions): Promis
   const mounts = mountList([documentRoot, sessionDir, ...(options.extraMounts ?? [])]);
   let nextProcessId = 1;
   const locks = new LockHub();
+  const release = (spec: WorkerSpec) => locks.release(spec.processId, spec.locks);
+  const spec = (): WorkerSpec => ({
+    phpVersion: options.phpVersion,
+    processId: nextProcessId++,
+    iniText,
+    mounts,
+    cwd: documentRoot,
+    forwardMessages: options.onMessage !== undefined,
+    locks: locks.link(),
+    ...(options.uploadsDir && { uploadsDir: path.resolve(options.uploadsDir) }),
+    ...(options.instrumentMount && { instrumentMount: options.instrumentMount }),
+  });
   const pool = new WorkerPool({
     workers: options.workers,
     queue: options.queue,
     maxRequestsPerRuntime: options.maxRequestsPerRuntime,
     logger: options.logger,
     onMessage: options.onMessage,
-    onWorkerExit: (spec) => locks.release(spec.processId, spec.locks),
-    spec: () => ({
-      phpVersion: options.phpVersion,
-      processId: nextProcessId++,
-      iniText,
-      mounts,
-      cwd: documentRoot,
-      forwardMessages: options.onMessage !== undefined,
-      locks: locks.link(),
-      ...(options.uploadsDir && { uploadsDir: path.resolve(options.uploadsDir) }),
-      ...(options.instrumentMount && { instrumentMount: options.instrumentMount }),
-    }),
+    onWorkerExit: release,
+    spec,
   });
   await pool.start();
-  return pool;
+  const consoles = new Set<ReturnType<typeof runCli>>();
+  let closed = false;
+  return {
+    handle: (request, deadline) => pool.handle(request, deadline),
+    stats: () => pool.stats(),
+    idle: () => pool.idle(),
+    async cli(run) {
+      if (closed) throw new EngineError('ECLOSED', 'The PHP engine is shut down.');
+      const running = runCli(spec(), run, { onExit: release, onMessage: options.onMessage });
+      consoles.add(running);
+      try {
+        return await running.result;
+      } finally {
+        consoles.delete(running);
+      }
+    },
+    async close() {
+      closed = true;
+      await Promise.all([...consoles].map((c) => c.stop()));
+      await pool.close();
+    },
+  };
 }
 
 /**

@@ -17,6 +17,8 @@ export interface WorkerSpec {
   locks: WorkerLockLink;
   /** Absolute uploads directory whose changes each response reports (`touched`). */
   uploadsDir?: string;
+  /** A one-off console runtime: `cli` SAPI, one `php.cli()` run (cli-worker.ts) instead of requests. */
+  cli?: boolean;
   /** Replaces the host mount handler (fault injection, fs-op counting); see index.ts. */
   instrumentMount?: MountInstrument;
 }

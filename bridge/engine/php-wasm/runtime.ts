@@ -19,8 +19,9 @@ export async function bootRuntime(spec: WorkerSpec): Promise<PhpInstance> {
     },
   });
   const php = new PHP(runtimeId);
-  // Opcache stays inert under php-wasm's default SAPI name; `cli`/`cgi-fcgi` change app behaviour.
-  await php.setSapiName('fpm-fcgi');
+  // Opcache stays inert under php-wasm's default SAPI name; `cli`/`cgi-fcgi` change app behaviour,
+  // so `cli` is only for console runtimes, which run PHP's own CLI.
+  await php.setSapiName(spec.cli ? 'cli' : 'fpm-fcgi');
   php.writeFile(PHP_INI_PATH, php.readFileAsText(PHP_INI_PATH) + '\n' + spec.iniText);
   const instrument = spec.instrumentMount;
   const mountHandler = instrument
@@ -33,6 +34,7 @@ export async function bootRuntime(spec: WorkerSpec): Promise<PhpInstance> {
   php.chdir(spec.cwd);
   // PHP's module startup (extensions, opcache memory) runs on the first request: pay it at boot,
   // not on the first visitor after a rotation.
-  await PHPResponse.fromStreamedResponse(await php.runStream({ code: '<?php ' }));
+  // Not for a console runtime: php.cli() must be its first run.
+  if (!spec.cli) await PHPResponse.fromStreamedResponse(await php.runStream({ code: '<?php ' }));
   return php;
 }

@@ -8,6 +8,7 @@ import { bootRuntime } from './runtime.ts';
 import { toRunOptions } from './request.ts';
 import { ownBuffer, type FromWorker, type ToWorker, type WorkerSpec } from './protocol.ts';
 import { journalPhpWasmUploads, type UploadsJournal } from '../../uploads/fs-journal.ts';
+import { serveCli } from './cli-worker.ts';
 
 const port = parentPort!;
 const spec = workerData as WorkerSpec;
@@ -92,4 +93,5 @@ async function main(): Promise<void> {
   post({ t: 'ready', bootMs: performance.now() - started });
 }
 
-void main();
+// A console runtime (cli-worker.ts) runs one script instead of serving requests.
+void (spec.cli ? serveCli(port, spec) : main());
