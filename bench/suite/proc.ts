@@ -1,0 +1,52 @@
+/** Resident memory of processes, from /proc (Linux). */
+import fs from 'node:fs';
+
+/** VmRSS of one process in bytes; null when it is gone or /proc is unavailable. */
+export function rssBytes(pid: number): number | null {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    return kb === undefined ? null : Number(kb) * 1024;
+  } catch {
+    return null;
+  }
+}
+
+/** `pid` and all its descendants. */
+export function processTree(pid: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      // Field 4 (ppid) follows the parenthesised command, which may itself hold spaces.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = parents.get(ppid) ?? [];
+      list.push(Number(name));
+      parents.set(ppid, list);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const out: number[] = [];
+  const walk = (p: number) => {
+    out.push(p);
+    for (const child of parents.get(p) ?? []) walk(child);
+  };
+  walk(pid);
+  return out;
+}
+
+/** Sum of VmRSS over the trees of `pids` (shared pages count once per process). */
+export function treeRssBytes(pids: readonly number[]): number | null {
+  let total = 0;
+  let seen = false;
+  for (const pid of pids.flatMap(processTree)) {
+    const rss = rssBytes(pid);
+    if (rss !== null) {
+      total += rss;
+      seen = true;
+    }
+  }
+  return seen ? total : null;
+}

@@ -1,0 +1,85 @@
+/**
+ * Closed-loop latency and throughput of hello.php and the WordPress home page on every
+ * server, one server running at a time, each page warmed up before it is measured.
+ */
+import { closedLoop, expectOk } from './load.ts';
+import { ratio } from './stats.ts';
+import { SERVER_KINDS, startServer, type ServerKind } from './servers.ts';
+import type { BenchTrees, Db } from './site.ts';
+import type { Page, ThroughputRow } from './result.ts';
+import type { Profile } from './profile.ts';
+
+export const PAGE_PATH: Record<Page, string> = { hello: '/hello.php', wordpress: '/' };
+
+/** hello.php is the same on every database: measured on the first site only. */
+export function pagesFor(db: Db, dbs: readonly Db[]): Page[] {
+  return db === dbs[0] ? ['hello', 'wordpress'] : ['wordpress'];
+}
+
+/** Fills `ratio` on lamphp rows from the native row of the same page, database and concurrency. */
+export function withRatios(rows: ThroughputRow[]): ThroughputRow[] {
+  return rows.map((row) => {
+    if (row.server === 'native') return row;
+    const base = rows.find((r) => r.server === 'native' && r.page === row.page && r.db === row.db && r.connections === row.connections);
+    if (!base) return row;
+    return {
+      ...row,
+      ratio: {
+        p50: ratio(row.latencyMs.p50, base.latencyMs.p50),
+        p99: ratio(row.latencyMs.p99, base.latencyMs.p99),
+        reqPerS: ratio(row.reqPerS, base.reqPerS),
+      },
+    };
+  });
+}
+
+export async function runThroughput({
+  trees,
+  dbs,
+  profile,
+  workDir,
+  servers = SERVER_KINDS,
+  log,
+}: {
+  trees: BenchTrees;
+  dbs: readonly Db[];
+  profile: Profile;
+  workDir: string;
+  servers?: readonly ServerKind[];
+  log: (line: string) => void;
+}): Promise<ThroughputRow[]> {
+  const rows: ThroughputRow[] = [];
+  const top = Math.max(...profile.concurrency);
+  for (const db of dbs) {
+    const site = trees.sites[db]!;
+    for (const kind of servers) {
+      const server = await startServer(kind, { root: site.dir, parallel: profile.parallel, workDir, readyPath: '/hello.php' });
+      try {
+        for (const page of pagesFor(db, dbs)) {
+          const url = server.url + PAGE_PATH[page];
+          await expectOk(url);
+          await closedLoop({ url, connections: top, durationS: profile.warmupS });
+          for (const connections of profile.concurrency) {
+            const r = await closedLoop({ url, connections, durationS: profile.durationS });
+            log(`  ${page} ${db} ${kind} c=${connections}: ${r.reqPerS} req/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms ${JSON.stringify(r.statusCodes)}`);
+            rows.push({
+              page,
+              db,
+              server: kind,
+              connections,
+              durationS: r.durationS,
+              requests: r.requests,
+              reqPerS: r.reqPerS,
+              latencyMs: r.latencyMs,
+              statusCodes: r.statusCodes,
+              errors: r.errors,
+            });
+          }
+        }
+      } finally {
+        await server.stop();
+      }
+    }
+  }
+  return withRatios(rows);
+}
