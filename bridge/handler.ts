@@ -15,6 +15,7 @@ import { errorPage, redirect } from './pages.ts';
 import { admitRequest } from './trust.ts';
 import { uploadsServerVars, type FrontDoorLimits } from './uploads/limits.ts';
 import type { UploadsSync } from './uploads/sync.ts';
+import type { CdnInvalidator } from './cdn/invalidation.ts';
 
 export interface BridgeOptions {
   config: Config;
@@ -22,6 +23,8 @@ export interface BridgeOptions {
   logger: Logger;
   /** S3 offload of uploads (see bridge/uploads); the engine must be watching the uploads directory. */
   uploads?: UploadsSync;
+  /** CloudFront invalidation of the paths PHP reports stale; the engine's onMessage must be its `onMessage`. */
+  cdn?: CdnInvalidator;
 }
 
 export interface HandleOptions {
@@ -92,7 +95,7 @@ const ENGINE_STATUS: Record<string, { status: number; detail: string }> = {
   EBOOT: { status: 500, detail: 'The page could not be generated.' },
 };
 
-export function createBridge({ config, engine, logger, uploads }: BridgeOptions): Bridge {
+export function createBridge({ config, engine, logger, uploads, cdn }: BridgeOptions): Bridge {
   const routerOptions = {
     documentRoot: config.documentRoot,
     frontController: config.frontController,
@@ -112,6 +115,7 @@ export function createBridge({ config, engine, logger, uploads }: BridgeOptions)
     try {
       result = await engine.handle({ env, body: request.body, requestId: request.requestId }, deadline);
     } catch (err) {
+      cdn?.take(request.requestId);
       const code = err instanceof EngineError ? err.code : 'ECRASHED';
       const mapped = ENGINE_STATUS[code] ?? ENGINE_STATUS.ECRASHED!;
       log.error('php request failed', { code, script: target.scriptName, err });
@@ -130,6 +134,9 @@ export function createBridge({ config, engine, logger, uploads }: BridgeOptions)
       if (plan.beforeResponse) await plan.beforeResponse;
       if (plan.afterResponse) defer(options, plan.afterResponse);
     }
+    // Pages a publish made stale leave the CDN once the answer is out.
+    const stale = cdn?.take(request.requestId);
+    if (stale) defer(options, async () => void (await cdn!.invalidate(stale, log)));
     if (result.errors.trim() !== '') {
       log.warn('php reported errors', { script: target.scriptName, errors: result.errors.slice(0, 8192) });
     }

@@ -22,6 +22,8 @@ export {
   uploadsWatchDir,
 } from './uploads/index.ts';
 export { createBridge } from './handler.ts';
+export type { CdnInvalidator, InvalidationOutcome } from './cdn/invalidation.ts';
+export { cdnInvalidatorFromEnv, createCdnInvalidator, createCloudFrontClient, invalidationPaths } from './cdn/invalidation.ts';
 export { errorPage } from './pages.ts';
 export type { EventAdapter, AdapterContext, SourceKind } from './events/index.ts';
 export { detectSource, EventError, resultFits } from './events/index.ts';

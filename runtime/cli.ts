@@ -25,6 +25,13 @@ Commands:
                --dry-run           list what would be uploaded and deleted, change nothing
                --keep-extra        keep objects that have no local file (default: delete them)
                --concurrency N     S3 requests at once (default 8)
+  install        Install or update WordPress on the deployed function's EFS (invokes it)
+               --function NAME     the WordPress function (the stack's FunctionName output)
+               --mode install|update   install never overwrites a site; update replaces core and
+                                   bundled plugins/themes, keeps uploads, wp-config.php, salts (default install)
+               --site-url URL      address for WordPress's installer (the stack's SiteUrl output)
+               --asset s3://B/K    WordPress zip to install from (default: what the function finds)
+               --region R          AWS region (default AWS_REGION)
   layer build    Build the Lambda layer zip (dist/lamphp-layer-php8.3.zip)
                --php 8.2|8.3|8.4   PHP version to ship (default 8.3)
                --arch x86_64|arm64 only this architecture (default: both)
@@ -121,8 +128,31 @@ async function layerCommand(args: string[]): Promise<number> {
   return buildLayer(rest);
 }
 
+async function installCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      function: { type: 'string' },
+      mode: { type: 'string' },
+      region: { type: 'string' },
+      'site-url': { type: 'string' },
+      asset: { type: 'string' },
+    },
+  });
+  const { install } = await import('./install.ts');
+  const outcome = await install({
+    functionName: values.function ?? '',
+    mode: values.mode as 'install' | 'update' | undefined,
+    region: values.region,
+    siteUrl: values['site-url'],
+    asset: values.asset,
+  });
+  return outcome.ok ? 0 : 1;
+}
+
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   serve: serveCommand,
+  install: installCommand,
   layer: layerCommand,
   uploads: uploadsCommand,
   help: async () => {

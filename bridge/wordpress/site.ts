@@ -30,6 +30,8 @@ export interface PrepareSiteOptions {
   lambda?: boolean;
   /** Fixed site address for wp-config.php; omitted = derived from each request. */
   home?: string;
+  /** More wp-config.php constants (e.g. DISALLOW_FILE_MODS from the stack's environment). */
+  constants?: Record<string, string | boolean | number>;
   logger: Logger;
   /** Where to look for Debian's theme packages; default `/` and `<repo>/.cache/debian-root`. */
   debianRoots?: string[];
@@ -288,7 +290,7 @@ export async function prepareSite(options: PrepareSiteOptions): Promise<{ siteDi
       lambda: options.lambda ?? false,
       home: options.home,
       // WordPress falls back to WP_DEFAULT_THEME; point it at the theme that is actually there.
-      extra: addedTheme ? { WP_DEFAULT_THEME: addedTheme } : undefined,
+      extra: { ...options.constants, ...(addedTheme && { WP_DEFAULT_THEME: addedTheme }) },
     });
     await fs.writeFile(path.join(staging, 'wp-config.php'), config, { mode: 0o640 });
 

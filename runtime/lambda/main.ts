@@ -4,7 +4,7 @@
  * to the Runtime API's init/error so it shows in the function's error, not only in the logs.
  */
 import fs from 'node:fs';
-import { createBridge, createLogger, LamphpError, readConfig, uploadsSyncFromConfig, uploadsWatchDir, type Bridge, type Logger } from '../../bridge/index.ts';
+import { cdnInvalidatorFromEnv, createBridge, createLogger, LamphpError, readConfig, uploadsSyncFromConfig, uploadsWatchDir, type Bridge, type Logger } from '../../bridge/index.ts';
 import { createRuntimeApiClient, type RuntimeApiClient } from './client.ts';
 import { createInvocationHandler } from './handler.ts';
 import { runUntilSignal, type InvocationHandler } from './loop.ts';
@@ -31,6 +31,7 @@ async function boot(env: NodeJS.ProcessEnv, logger: Logger): Promise<{ handler: 
   checkDocumentRoot(config.documentRoot);
   fs.mkdirSync(config.sessionDir, { recursive: true });
   const uploads = uploadsSyncFromConfig(config, log, env);
+  const cdn = cdnInvalidatorFromEnv(env, { documentRoot: config.documentRoot, logger: log });
   // Imported here so that an engine that cannot even load is reported as an init error.
   const { createPhpWasmEngine } = await import('../../bridge/engine/php-wasm/index.ts');
   const engine = await createPhpWasmEngine({
@@ -42,9 +43,10 @@ async function boot(env: NodeJS.ProcessEnv, logger: Logger): Promise<{ handler: 
     phpVersion: config.phpVersion,
     ...(config.phpIni && { userIniFile: config.phpIni }),
     ...(uploads && { uploadsDir: uploadsWatchDir(config) }),
+    ...(cdn && { onMessage: cdn.onMessage }),
     logger: log,
   });
-  const bridge = createBridge({ config, engine, logger: log, uploads });
+  const bridge = createBridge({ config, engine, logger: log, uploads, cdn });
   logger.debug('engine ready', { documentRoot: config.documentRoot, phpVersion: config.phpVersion, mode: config.responseMode });
   // Runtimes replaced after a timeout or rotation boot in the gap before /next freezes the sandbox.
   const handler = createInvocationHandler({ config, logger: log, bridge, afterResponse: () => engine.idle() });
