@@ -10,6 +10,7 @@ export type { PhpEngine, CgiRequest, CgiResponse, EngineStats } from './engine/e
 export { EngineError } from './engine/engine.ts';
 export type { Bridge, HandleOptions } from './handler.ts';
 export type { UploadsSync, ObjectStore, ReconcileAction, TouchedUpload } from './uploads/index.ts';
+export { chainMessageHooks, type MessageHook } from './messages.ts';
 export {
   applyReconcile,
   createS3Client,

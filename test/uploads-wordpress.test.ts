@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CACHE } from '../bridge/config.ts';
 import { PendingJournal } from '../bridge/uploads/pending.ts';
 import { Visitor } from './support/http-client.ts';
-import { logIn, startWordPress, type TestSite } from './support/wordpress.ts';
+import { logIn, restNonce, startWordPress, type TestSite } from './support/wordpress.ts';
 import { eventually, startS3, type TestS3 } from './support/s3.ts';
 
 const PHOTO = fs.readFileSync(path.resolve(import.meta.dirname, 'fixtures/uploads/photo-1600x1200.jpg'));
@@ -166,6 +166,37 @@ describe('WordPress media offloaded to S3', () => {
     expect(huge.text).toMatch(/larger than the 1048576 bytes allowed/);
     expect(localUploads().sort()).toEqual(before);
     expect(await s3.keys(PREFIX)).toEqual(keysBefore);
+  });
+
+  it('takes a file larger than the front door straight to S3 through a presigned URL', async () => {
+    const nonce = await restNonce(admin);
+    const big = new Uint8Array(3 * BODY_LIMIT).map((_, i) => (i * 7919) % 251);
+    const start = await admin.request('/wp-json/lamphp/v1/direct-uploads', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-wp-nonce': nonce },
+      body: JSON.stringify({ name: 'big talk.mp4', type: 'video/mp4', size: big.byteLength }),
+    });
+    expect(start.status, start.text).toBe(200);
+    const ticket = JSON.parse(start.text) as { token: string; url: string; method: string; headers: Record<string, string> };
+    expect(ticket.url).toMatch(/X-Amz-Signature=[0-9a-f]{64}/);
+    expect(ticket.url).toContain('/.lamphp-incoming/');
+    // The browser's part: straight to the bucket, not through the front door.
+    const put = await fetch(ticket.url, { method: ticket.method, headers: ticket.headers, body: big });
+    expect(put.status).toBe(200);
+    const done = await admin.request(`/wp-json/lamphp/v1/direct-uploads/${ticket.token}`, { method: 'POST', headers: { 'x-wp-nonce': nonce } });
+    expect(done.status, done.text).toBe(200);
+    const attachment = JSON.parse(done.text) as { id: number; url: string; filename: string };
+    expect(attachment.url.startsWith(`${cdn}/`)).toBe(true);
+    const rel = attachment.url.slice(cdn.length + 1);
+    expect(Buffer.from(fs.readFileSync(path.join(uploadsDir(), rel))).equals(Buffer.from(big))).toBe(true);
+    const object = await s3.get(PREFIX + rel);
+    expect(object?.contentType).toBe('video/mp4');
+    expect(object?.cacheControl).toBe(DEFAULT_CACHE.uploads);
+    expect(Buffer.from(object!.bytes).equals(Buffer.from(big))).toBe(true);
+    expect(await s3.keys('.lamphp-incoming/')).toEqual([]);
+    // A token is good for one attachment only.
+    const again = await admin.request(`/wp-json/lamphp/v1/direct-uploads/${ticket.token}`, { method: 'POST', headers: { 'x-wp-nonce': nonce } });
+    expect(again.status).toBe(404);
   });
 
   it('keeps an upload local and pending while S3 is down, and a later request completes it', async () => {

@@ -22,6 +22,8 @@ export {
   type UploadsSync,
   type UploadsSyncOptions,
 } from './sync.ts';
+export { createDirectUploads, INCOMING_PREFIX, type DirectUploadsOptions } from './direct.ts';
+export { presignPut, type PresignInput } from './presign.ts';
 export { uploadFileLimit, uploadsServerVars, MULTIPART_OVERHEAD, type FrontDoorLimits } from './limits.ts';
 export { planReconcile, applyReconcile, type ReconcilePlan, type ReconcileAction, type ReconcileOptions } from './reconcile.ts';
 

@@ -3,9 +3,15 @@
  * into one error type that says what failed. The S3 client uses the standard AWS_* settings
  * (the Lambda role's credentials; `AWS_ENDPOINT_URL_S3` for an S3-compatible server).
  */
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
+  GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -14,6 +20,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { Env } from '../config.ts';
 import { LamphpError } from '../errors.ts';
+import { presignPut } from './presign.ts';
 
 export interface PutSource {
   /** The bytes, or a file streamed with its size (large files in `uploads sync`). */
@@ -39,6 +46,12 @@ export interface ObjectStore {
   /** undefined when there is no such object. */
   head(key: string): Promise<(RemoteObject & { sha256?: string; contentType?: string }) | undefined>;
   list(prefix: string): AsyncIterable<RemoteObject>;
+  /** A URL a browser can PUT one object to (direct uploads); not every store has one. */
+  presignPut?(key: string, options: { contentType: string; contentLength: number; expiresInSeconds: number }): Promise<string>;
+  /** Streams an object into a new file (never replacing one); returns its size and SHA-256. */
+  download?(key: string, file: string): Promise<{ size: number; sha256: string }>;
+  /** Server-side copy with new headers (no bytes pass through lamphp). */
+  copy?(from: string, to: string, headers: { contentType: string; cacheControl: string }, sha256: string): Promise<void>;
 }
 
 /** Metadata key under which the content's SHA-256 is stored (`x-amz-meta-lamphp-sha256`). */
@@ -133,6 +146,62 @@ export function s3Store(client: S3Client, bucket: string): ObjectStore {
         const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
         if (status === 404 || (err as { name?: string }).name === 'NotFound') return undefined;
         throw new StoreError('HEAD', key, err);
+      }
+    },
+    async presignPut(key, options) {
+      const credentials = await client.config.credentials();
+      const endpoint = client.config.endpoint ? await client.config.endpoint() : undefined;
+      return presignPut({
+        credentials,
+        region: await client.config.region(),
+        bucket,
+        key,
+        ...(endpoint && { endpoint: `${endpoint.protocol}//${endpoint.hostname}${endpoint.port ? `:${endpoint.port}` : ''}${endpoint.path}` }),
+        contentType: options.contentType,
+        contentLength: options.contentLength,
+        expiresInSeconds: options.expiresInSeconds,
+        now: new Date(),
+      });
+    },
+    async download(key, file) {
+      let body: Readable;
+      try {
+        const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        body = out.Body as Readable;
+      } catch (err) {
+        throw new StoreError('GET', key, err);
+      }
+      // Written beside the target and linked into place: an existing file is never replaced.
+      const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.lamphp-tmp`);
+      const hash = createHash('sha256');
+      let size = 0;
+      try {
+        body.on('data', (chunk: Buffer) => {
+          hash.update(chunk);
+          size += chunk.byteLength;
+        });
+        await pipeline(body, fs.createWriteStream(tmp, { flags: 'wx' }));
+        await fs.promises.link(tmp, file);
+      } finally {
+        await fs.promises.rm(tmp, { force: true });
+      }
+      return { size, sha256: hash.digest('hex') };
+    },
+    async copy(from, to, headers, sha256) {
+      try {
+        await client.send(
+          new CopyObjectCommand({
+            Bucket: bucket,
+            Key: to,
+            CopySource: `${bucket}/${from.split('/').map(encodeURIComponent).join('/')}`,
+            MetadataDirective: 'REPLACE',
+            ContentType: headers.contentType,
+            CacheControl: headers.cacheControl,
+            Metadata: { [SHA256_META]: sha256 },
+          }),
+        );
+      } catch (err) {
+        throw new StoreError('COPY', to, err);
       }
     },
     async *list(prefix) {

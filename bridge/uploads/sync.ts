@@ -20,6 +20,7 @@ import type { TouchedUpload } from './fs-journal.ts';
 import { hostPath, objectHeaders, objectKey, publishable, type UploadsLayout } from './objects.ts';
 import { PendingJournal, backoffMs, pendingDirFor, type PendingBatch, type PendingOp } from './pending.ts';
 import { createS3Client, s3Store, type ObjectStore } from './store.ts';
+import { createDirectUploads } from './direct.ts';
 
 export interface UploadsSyncOptions {
   layout: UploadsLayout;
@@ -68,6 +69,8 @@ export interface UploadsSync {
   retryDue(log: Logger): Promise<{ retried: number; completed: number }>;
   /** Resolves when no sync work of this process is running. */
   idle(): Promise<void>;
+  /** Target of PHP's `post_message_to_js` for direct (browser → S3) uploads; see direct.ts. */
+  onMessage(requestId: string, json: string): Promise<string>;
 }
 
 const MINUTE = 60_000;
@@ -269,6 +272,7 @@ export function createUploadsSync(options: UploadsSyncOptions): UploadsSync {
     async idle() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
+    onMessage: createDirectUploads({ layout, policy, store, logger }).onMessage,
   };
 }
 

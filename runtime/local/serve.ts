@@ -118,7 +118,7 @@ export async function serve(flags: ServeFlags, env: NodeJS.ProcessEnv = process.
     ...(config.phpIni && { userIniFile: config.phpIni }),
     // PHP's limits follow what this front door accepts (php.ini's defaults fit Lambda's 6 MB).
     iniOverrides: { post_max_size: String(config.maxBodyBytes), upload_max_filesize: String(config.maxBodyBytes) },
-    ...(uploads && { uploadsDir: uploadsWatchDir(config) }),
+    ...(uploads && { uploadsDir: uploadsWatchDir(config), onMessage: uploads.onMessage }),
     logger: log,
   });
   const bridge = createBridge({ config, engine, logger: log, uploads });

@@ -116,3 +116,140 @@ if ( $lamphp_upload_limit > 0 ) {
 	add_filter( 'wp_handle_sideload_prefilter', $lamphp_refuse_large, 1 );
 }
 unset( $lamphp_uploads_dir, $lamphp_uploads_url, $lamphp_upload_limit, $lamphp_cdn_content, $lamphp_refuse_large );
+
+/*
+ * Direct uploads (files larger than the front door): the browser asks for a presigned URL,
+ * PUTs the file straight to S3, then asks WordPress to make the attachment. The bridge signs
+ * the URL and fetches the object into the uploads directory; nothing large passes through the
+ * front door. Needs the bucket to allow the site's origin (CORS) for browsers.
+ *
+ *   POST /wp-json/lamphp/v1/direct-uploads            {name, type, size} → {token, url, method, headers}
+ *   POST /wp-json/lamphp/v1/direct-uploads/<token>    → the attachment, as the media library sees it
+ */
+function lamphp_uploads_ask_bridge( array $message ) {
+	if ( ! function_exists( 'post_message_to_js' ) ) {
+		return new WP_Error( 'lamphp_no_bridge', __( 'Direct uploads need lamphp with an uploads bucket.' ), array( 'status' => 501 ) );
+	}
+	$reply = json_decode( (string) post_message_to_js( wp_json_encode( $message ) ), true );
+	if ( ! is_array( $reply ) ) {
+		return new WP_Error( 'lamphp_no_bridge', __( 'Direct uploads need lamphp with an uploads bucket.' ), array( 'status' => 501 ) );
+	}
+	if ( empty( $reply['ok'] ) ) {
+		$error = isset( $reply['error'] ) ? (string) $reply['error'] : __( 'The upload could not be completed.' );
+		return new WP_Error( 'lamphp_direct_upload', $error, array( 'status' => 400 ) );
+	}
+	return $reply;
+}
+
+add_action(
+	'rest_api_init',
+	function () {
+		register_rest_route(
+			'lamphp/v1',
+			'/direct-uploads',
+			array(
+				'methods'             => 'POST',
+				'permission_callback' => function () {
+					return current_user_can( 'upload_files' );
+				},
+				'args'                => array(
+					'name' => array( 'type' => 'string', 'required' => true ),
+					'type' => array( 'type' => 'string', 'required' => false ),
+					'size' => array( 'type' => 'integer', 'required' => true, 'minimum' => 1 ),
+				),
+				'callback'            => function ( WP_REST_Request $request ) {
+					$name  = sanitize_file_name( $request['name'] );
+					$check = wp_check_filetype( $name );
+					if ( empty( $check['type'] ) || ( ! empty( $request['type'] ) && $request['type'] !== $check['type'] ) ) {
+						return new WP_Error( 'lamphp_direct_type', __( 'Sorry, you are not allowed to upload this file type.' ), array( 'status' => 400 ) );
+					}
+					/** Largest direct upload in bytes (default 1 GB). */
+					$max = (int) apply_filters( 'lamphp_direct_upload_max_bytes', 1024 * 1024 * 1024 );
+					if ( (int) $request['size'] > $max ) {
+						return new WP_Error( 'lamphp_direct_size', sprintf( __( 'This file is larger than %s.' ), size_format( $max ) ), array( 'status' => 400 ) );
+					}
+					$reply = lamphp_uploads_ask_bridge(
+						array(
+							'lamphp' => 'uploads.presign',
+							'name'   => $name,
+							'type'   => $check['type'],
+							'size'   => (int) $request['size'],
+						)
+					);
+					if ( is_wp_error( $reply ) ) {
+						return $reply;
+					}
+					set_transient(
+						'lamphp_direct_' . $reply['token'],
+						array(
+							'name' => $name,
+							'type' => $check['type'],
+							'user' => get_current_user_id(),
+						),
+						HOUR_IN_SECONDS
+					);
+					return array(
+						'token'   => $reply['token'],
+						'url'     => $reply['url'],
+						'method'  => $reply['method'],
+						'headers' => $reply['headers'],
+					);
+				},
+			)
+		);
+		register_rest_route(
+			'lamphp/v1',
+			'/direct-uploads/(?P<token>[0-9a-f]{32})',
+			array(
+				'methods'             => 'POST',
+				'permission_callback' => function () {
+					return current_user_can( 'upload_files' );
+				},
+				'callback'            => function ( WP_REST_Request $request ) {
+					$pending = get_transient( 'lamphp_direct_' . $request['token'] );
+					if ( ! is_array( $pending ) || (int) $pending['user'] !== get_current_user_id() ) {
+						return new WP_Error( 'lamphp_direct_unknown', __( 'Unknown upload.' ), array( 'status' => 404 ) );
+					}
+					$dirs = wp_upload_dir();
+					if ( ! empty( $dirs['error'] ) ) {
+						return new WP_Error( 'lamphp_direct_dir', $dirs['error'], array( 'status' => 500 ) );
+					}
+					$filename = wp_unique_filename( $dirs['path'], $pending['name'] );
+					$reply    = lamphp_uploads_ask_bridge(
+						array(
+							'lamphp' => 'uploads.fetch',
+							'token'  => $request['token'],
+							'name'   => $pending['name'],
+							'path'   => ltrim( $dirs['subdir'] . '/' . $filename, '/' ),
+						)
+					);
+					if ( is_wp_error( $reply ) ) {
+						return $reply;
+					}
+					delete_transient( 'lamphp_direct_' . $request['token'] );
+					$file = $dirs['path'] . '/' . $filename;
+					$id   = wp_insert_attachment(
+						array(
+							'post_mime_type' => $pending['type'],
+							'post_title'     => preg_replace( '/\.[^.]+$/', '', wp_basename( $filename ) ),
+							'post_content'   => '',
+							'post_status'    => 'inherit',
+							'guid'           => $dirs['url'] . '/' . $filename,
+						),
+						$file,
+						0,
+						true
+					);
+					if ( is_wp_error( $id ) ) {
+						return $id;
+					}
+					require_once ABSPATH . 'wp-admin/includes/file.php';
+					require_once ABSPATH . 'wp-admin/includes/image.php';
+					require_once ABSPATH . 'wp-admin/includes/media.php';
+					wp_update_attachment_metadata( $id, wp_generate_attachment_metadata( $id, $file ) );
+					return wp_prepare_attachment_for_js( $id );
+				},
+			)
+		);
+	}
+);
