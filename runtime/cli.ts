@@ -81,16 +81,17 @@ async function serveCommand(args: string[]): Promise<number> {
     adminPassword: values['admin-password'],
     adminEmail: values['admin-email'],
   });
+  // Listen for the stop signals before announcing readiness: whoever reads the banner may stop us at once.
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
   process.stderr.write(`\nlamphp is serving ${serving.documentRoot}\n  ${serving.url}/\n`);
   if (serving.admin) {
     process.stderr.write(`  admin: ${serving.admin.url}  user: ${serving.admin.user}  password: ${serving.admin.password}\n`);
   }
   process.stderr.write('Press Ctrl+C to stop.\n');
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stopped;
   await serving.close();
   return 0;
 }
