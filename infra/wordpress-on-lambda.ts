@@ -289,6 +289,8 @@ export class WordPressOnLambda extends Construct {
       // The zero-fixed-cost VPC has no route to the internet: keep WordPress from waiting on it.
       environment.WP_HTTP_BLOCK_EXTERNAL = 'true';
       environment.DISALLOW_FILE_MODS = 'true';
+      // Nor to the CloudFront API: publishing relies on the pages' shared-cache lifetime instead.
+      environment.LAMPHP_CDN_INVALIDATION = 'false';
     }
     this.function = new lambda.Function(this, 'Function', {
       description: `lamphp WordPress (${database}, ${frontDoor})`,

@@ -311,9 +311,15 @@ export async function envWithDbSecret(env: Env, client?: Pick<SecretsManagerClie
   const arn = env.DB_SECRET_ARN?.trim();
   if (!arn || env.DB_PASSWORD !== undefined || !env.DB_HOST?.trim()) return env;
   const endpoint = env.AWS_ENDPOINT_URL_SECRETS_MANAGER?.trim() || env.AWS_ENDPOINT_URL?.trim();
+  const accessKeyId = env.AWS_ACCESS_KEY_ID?.trim();
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY?.trim();
+  const sessionToken = env.AWS_SESSION_TOKEN?.trim();
   const own = client ?? new SecretsManagerClient({
     region: env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || 'us-east-1',
     ...(endpoint && { endpoint }),
+    // Explicit keys when this env carries them (Lambda's, tests); the default chain otherwise.
+    ...(accessKeyId &&
+      secretAccessKey && { credentials: { accessKeyId, secretAccessKey, ...(sessionToken && { sessionToken }) } }),
     maxAttempts: 3,
   });
   try {
