@@ -60,6 +60,22 @@ const HOP_BY_HOP = new Set([
 const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 const UNSAFE_VALUE = /[\r\n\0]/;
 
+/**
+ * Largest header block PHP may send. Node's HTTP parser (undici, the local server's clients)
+ * refuses more than 16 KiB and nginx's default buffer is 4–8 KiB: past that a visitor would get
+ * a broken connection instead of an answer. Room is left for headers added after PHP.
+ */
+export const MAX_RESPONSE_HEADER_BYTES = 12 * 1024;
+
+/** Bytes of a header block as sent: `name: value\r\n` per value. */
+export function headerBytes(headers: HeaderMap): number {
+  let bytes = 0;
+  for (const [name, values] of Object.entries(headers)) {
+    for (const value of values) bytes += Buffer.byteLength(name) + Buffer.byteLength(value) + 4;
+  }
+  return bytes;
+}
+
 export interface SanitizedHeaders {
   headers: HeaderMap;
   dropped: string[];
@@ -159,6 +175,11 @@ export function createBridge({ config, engine, logger, uploads, cdn }: BridgeOpt
     const { headers, dropped } = sanitizeResponseHeaders(result.headers);
     if (dropped.length > 0) {
       log.warn('unsafe response headers dropped', { script: target.scriptName, headers: dropped });
+    }
+    const size = headerBytes(headers);
+    if (size > MAX_RESPONSE_HEADER_BYTES) {
+      log.error('php sent response headers that are too large', { script: target.scriptName, bytes: size, limit: MAX_RESPONSE_HEADER_BYTES });
+      return errorPage(502, 'The application sent response headers that are too large.', request.requestId);
     }
     headers['cache-control'] = phpCacheControl(request, headers, config.cache, result.status);
     headers['content-type'] ??= ['text/html; charset=UTF-8'];

@@ -143,6 +143,9 @@ export function applyTrust(request: HttpRequest, config: TrustConfig): HttpReque
   if (config.canonicalHost) {
     host = parseHost(config.canonicalHost) ?? config.canonicalHost.toLowerCase();
     headers.host = [config.canonicalHost];
+    // The port is part of HTTP_HOST (and so of WP_HOME): the request must not choose it either.
+    const canonicalPort = Number(/:(\d{1,5})$/.exec(config.canonicalHost.trim())?.[1]);
+    port = canonicalPort > 0 && canonicalPort < 65536 ? canonicalPort : scheme === 'https' ? 443 : 80;
   } else if (config.trustForwardedHost && forwardedHost(headers) !== undefined) {
     host = forwardedHost(headers)!;
     headers.host = [host];
