@@ -63,6 +63,8 @@ export function journalUploads(fs: EmscriptenFs, vfsUploadsDir: string, onChange
 
   const relative = (p: string | undefined | null): string | undefined => {
     if (typeof p !== 'string' || p === '') return undefined;
+    // Fast path for the common case (PHP's output streams, code, the database): clearly elsewhere.
+    if (p.startsWith('/') && !p.startsWith(root) && !p.includes('/.')) return undefined;
     const abs = path.posix.normalize(p.startsWith('/') ? p : `${fs.cwd()}/${p}`);
     if (!abs.startsWith(`${root}/`)) return undefined;
     return abs.slice(root.length + 1).replace(/\/+$/, '') || undefined;
