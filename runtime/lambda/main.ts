@@ -4,7 +4,7 @@
  * to the Runtime API's init/error so it shows in the function's error, not only in the logs.
  */
 import fs from 'node:fs';
-import { cdnInvalidatorFromEnv, createBridge, createLogger, LamphpError, readConfig, uploadsSyncFromConfig, uploadsWatchDir, type Bridge, type Logger } from '../../bridge/index.ts';
+import { cdnInvalidatorFromEnv, chainMessageHooks, createBridge, createLogger, LamphpError, readConfig, uploadsSyncFromConfig, uploadsWatchDir, type Bridge, type Logger } from '../../bridge/index.ts';
 import { createRuntimeApiClient, type RuntimeApiClient } from './client.ts';
 import { createInvocationHandler } from './handler.ts';
 import { runUntilSignal, type InvocationHandler } from './loop.ts';
@@ -32,6 +32,8 @@ async function boot(env: NodeJS.ProcessEnv, logger: Logger): Promise<{ handler: 
   fs.mkdirSync(config.sessionDir, { recursive: true });
   const uploads = uploadsSyncFromConfig(config, log, env);
   const cdn = cdnInvalidatorFromEnv(env, { documentRoot: config.documentRoot, logger: log });
+  // PHP's post_message_to_js() has one target: each feature answers its own messages.
+  const onMessage = chainMessageHooks(uploads?.onMessage, cdn?.onMessage);
   // Imported here so that an engine that cannot even load is reported as an init error.
   const { createPhpWasmEngine } = await import('../../bridge/engine/php-wasm/index.ts');
   const engine = await createPhpWasmEngine({
@@ -43,7 +45,7 @@ async function boot(env: NodeJS.ProcessEnv, logger: Logger): Promise<{ handler: 
     phpVersion: config.phpVersion,
     ...(config.phpIni && { userIniFile: config.phpIni }),
     ...(uploads && { uploadsDir: uploadsWatchDir(config) }),
-    ...(cdn && { onMessage: cdn.onMessage }),
+    ...(onMessage && { onMessage }),
     logger: log,
   });
   const bridge = createBridge({ config, engine, logger: log, uploads, cdn });
