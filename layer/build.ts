@@ -18,6 +18,8 @@ import {
   NODE_VERSION,
   PHP_VERSIONS,
   ROOT_BOOTSTRAP,
+  SELF_RELATIVE_SOURCES,
+  expandPattern,
   packageFiles,
   zipName,
   type Arch,
@@ -124,6 +126,16 @@ export async function buildLayer(options: LayerBuildOptions = {}): Promise<Layer
     files.code.map((f) => `${f.name} ${kb(f.data.length)}`).join(', '),
   );
   for (const f of bundle.code) add(`${LAYER_DIR}/${f.name}`, f.data);
+  // Files that bundled sources find relative to themselves, where they will look.
+  for (const source of bundle.selfRelative) {
+    for (const asset of SELF_RELATIVE_SOURCES[source]!) {
+      const base = asset.from === 'source' ? sourceDir : nodeModules;
+      for (const file of asset.files.flatMap((f) => expandPattern(base, f))) {
+        const data = readInput(path.join(base, file));
+        add(`${LAYER_DIR}/${asset.to}${asset.from === 'source' ? path.posix.basename(file) : file}`, data);
+      }
+    }
+  }
 
   // 2. Bootstrap, php.ini and a note of what this layer is.
   await timed('bootstrap and php.ini', () => {
@@ -213,7 +225,11 @@ interface OutFile {
   data: Uint8Array;
 }
 
-async function bundleSources(sourceDir: string, nodeModules: string, php: PhpVersion): Promise<{ code: OutFile[]; maps: OutFile[] }> {
+async function bundleSources(
+  sourceDir: string,
+  nodeModules: string,
+  php: PhpVersion,
+): Promise<{ code: OutFile[]; maps: OutFile[]; selfRelative: string[] }> {
   const esbuild = await import('esbuild').catch((err: unknown) => {
     throw new LamphpError('ELAYERINPUT', `esbuild is needed to build the layer (npm ci installs it): ${(err as Error).message}`);
   });
@@ -253,12 +269,26 @@ async function bundleSources(sourceDir: string, nodeModules: string, php: PhpVer
       ],
       legalComments: 'eof',
       write: false,
+      metafile: true,
       logLevel: 'silent',
     });
   } catch (err) {
     const errors = (err as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors ?? [];
     const detail = errors.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text)).join('; ');
     throw new LamphpError('EBUNDLE', `Bundling the runtime failed: ${detail || (err as Error).message}`);
+  }
+  // A bundled source that finds files relative to itself looks for them in /opt/lamphp.
+  const selfRelative = Object.keys(result.metafile.inputs)
+    .filter((input) => !input.includes('node_modules/') && !input.endsWith('layer/bundle-files.ts'))
+    .filter((input) => /import\.meta\.(url|dirname|filename)\b/.test(fs.readFileSync(path.resolve(sourceDir, input), 'utf8')))
+    .sort();
+  const unknown = selfRelative.filter((input) => !(input in SELF_RELATIVE_SOURCES));
+  if (unknown.length) {
+    throw new LamphpError(
+      'EBUNDLE',
+      `${unknown.join(', ')} locate files relative to themselves, which the bundle moves to /opt/lamphp; ` +
+        'list what they need in SELF_RELATIVE_SOURCES (layer/contents.ts) or keep such paths in bridge/engine/php-wasm/files.ts.',
+    );
   }
   if (!swapped) {
     throw new LamphpError('EBUNDLE', `The bundle never imported ${ENGINE_FILES}: the engine would look for its worker and php.ini in the wrong place.`);
@@ -269,7 +299,7 @@ async function bundleSources(sourceDir: string, nodeModules: string, php: PhpVer
     const name = path.relative(outdir, file.path).split(path.sep).join('/');
     (name.endsWith('.map') ? maps : code).push({ name, data: file.contents });
   }
-  return { code, maps };
+  return { code, maps, selfRelative };
 }
 
 const USAGE = `Usage: lamphp layer build [--php 8.2|8.3|8.4] [--arch x86_64|arm64] [--with-node] [--out DIR]

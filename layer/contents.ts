@@ -55,6 +55,15 @@ function onlyDir(dir: string, pattern: RegExp): string {
   return found[0]!.name;
 }
 
+/** `dir/*.php`-style patterns (a `*` in the last part only) expanded, sorted; plain paths as they are. */
+export function expandPattern(base: string, pattern: string): string[] {
+  const dir = path.posix.dirname(pattern);
+  const name = path.posix.basename(pattern);
+  if (!name.includes('*')) return [pattern];
+  const re = new RegExp(`^${name.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return files(path.join(base, dir), re).map((f) => `${dir}/${f}`);
+}
+
 function files(dir: string, names: RegExp): string[] {
   return fs.readdirSync(dir).filter((n) => names.test(n)).sort();
 }
@@ -92,6 +101,26 @@ export function packageFiles(nodeModules: string, php: PhpVersion, arches: reado
     },
   ];
 }
+
+/**
+ * Bundled sources that find files relative to themselves (`import.meta.url`). In the bundle that
+ * URL is /opt/lamphp/lamphp.mjs, so what they look for is shipped where their paths then point
+ * (`to`, under /opt/lamphp). A source not listed here fails the build; list it or move its paths
+ * into bridge/engine/php-wasm/files.ts, which the bundle swaps. A `*` in a file name matches
+ * any characters.
+ */
+export const SELF_RELATIVE_SOURCES: Record<string, { from: 'source' | 'node_modules'; files: string[]; to: string }[]> = {
+  // dirname(import.meta.url): lamphp's WordPress must-use plugins, installed into the site.
+  'bridge/wordpress/mu-plugin/index.ts': [
+    { from: 'source', files: ['bridge/wordpress/mu-plugin/*.php'], to: '' },
+  ],
+  // require.resolve('@wp-playground/cli/package.json'): the SQLite integration plugin beside it.
+  'bridge/wordpress/site.ts': [
+    { from: 'node_modules', files: ['@wp-playground/cli/package.json', '@wp-playground/cli/sqlite-database-integration.zip'], to: 'node_modules/' },
+  ],
+  // Only a fallback place to look for Debian's WordPress; absent in Lambda, nothing to ship.
+  'bridge/wordpress/debian.ts': [],
+};
 
 /** The self-contained variant's `/opt/bootstrap`: hands over to lamphp's own bootstrap. */
 export const ROOT_BOOTSTRAP = `#!/bin/sh
