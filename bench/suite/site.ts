@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { serve, defaultCacheDir } from '../../runtime/local/serve.ts';
 import { prepareSite, resolveWordPressSource, type DbSettings } from '../../bridge/wordpress/index.ts';
-import type { Logger } from '../../bridge/log.ts';
+import { memoryLogger, type Logger } from '../../bridge/log.ts';
 
 export type Db = 'sqlite' | 'mysql';
 
@@ -63,12 +63,17 @@ export async function prepareTrees({ workDir, dbs, logger }: { workDir: string; 
       // The installer runs through lamphp itself; both servers then read the same tree and database.
       const env: Record<string, string> = { ...(process.env as Record<string, string>), LAMPHP_CACHE_DIR: cacheDir, LAMPHP_SESSION_DIR: path.join(workDir, 'sessions'), ...dbEnv(site) };
       if (db === 'sqlite') delete env.DB_HOST;
+      // Its own log stays quiet: closing it cuts WordPress's post-install loopback requests short.
+      const installLog = memoryLogger('warn');
       const serving = await serve(
         { port: 0, workers: 1, siteDir: site.dir, install: true, title: 'lamphp bench', adminUser: 'admin', adminPassword: `pw-${randomBytes(6).toString('hex')}`, adminEmail: 'admin@example.com' },
         env,
-        logger,
+        installLog,
       );
       await serving.close();
+      if (!serving.admin) {
+        throw new Error(`WordPress did not install in ${site.dir}: ${JSON.stringify(installLog.records.slice(-3))}`);
+      }
       fs.writeFileSync(path.join(site.dir, 'hello.php'), HELLO_PHP);
       sites[db] = site;
     }

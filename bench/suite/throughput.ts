@@ -33,6 +33,18 @@ export function withRatios(rows: ThroughputRow[]): ThroughputRow[] {
   });
 }
 
+/**
+ * A timed warm-up at the highest concurrency, stretched until every worker has answered a
+ * few times: a cold WordPress request (empty opcache) takes seconds on a busy machine.
+ */
+export async function warmUp(url: string, connections: number, profile: Profile): Promise<void> {
+  const first = await closedLoop({ url, connections, durationS: profile.warmupS });
+  const wanted = WARMUP_PER_WORKER * profile.parallel;
+  if (first.requests < wanted) await closedLoop({ url, connections, amount: wanted - first.requests });
+}
+
+const WARMUP_PER_WORKER = 5;
+
 export async function runThroughput({
   trees,
   dbs,
@@ -58,7 +70,7 @@ export async function runThroughput({
         for (const page of pagesFor(db, dbs)) {
           const url = server.url + PAGE_PATH[page];
           await expectOk(url);
-          await closedLoop({ url, connections: top, durationS: profile.warmupS });
+          await warmUp(url, top, profile);
           for (const connections of profile.concurrency) {
             const r = await closedLoop({ url, connections, durationS: profile.durationS });
             log(`  ${page} ${db} ${kind} c=${connections}: ${r.reqPerS} req/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms ${JSON.stringify(r.statusCodes)}`);
