@@ -56,6 +56,12 @@ export interface Config {
   phpIni: string | undefined;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
+  /** Console invocations (`{"lamphp":{"command":"php"}}`) are accepted. */
+  console: boolean;
+  /** Script a scheduled (cron) invocation runs, relative to the document root. */
+  cronScript: string;
+  /** Bytes of stdout and of stderr a console invocation returns, each. */
+  consoleOutputLimit: number;
   cache: CachePolicySettings;
 }
 
@@ -130,6 +136,9 @@ export function readConfig(env: Env = process.env, overrides: Partial<Config> = 
     sessionDir: path.resolve(str(env, 'LAMPHP_SESSION_DIR') ?? path.join(os.tmpdir(), 'lamphp-sessions')),
     phpIni: str(env, 'LAMPHP_PHP_INI'),
     maxBodyBytes: int(env, 'LAMPHP_MAX_BODY_BYTES', 32 * 1024 * 1024, 1),
+    console: bool(env, 'LAMPHP_CONSOLE', true),
+    cronScript: (str(env, 'LAMPHP_CRON_SCRIPT') ?? 'wp-cron.php').replace(/^\/+/, ''),
+    consoleOutputLimit: int(env, 'LAMPHP_CONSOLE_OUTPUT_LIMIT', 1024 * 1024),
     cache: {
       versioned: str(env, 'LAMPHP_CACHE_VERSIONED') ?? DEFAULT_CACHE.versioned,
       static: str(env, 'LAMPHP_CACHE_STATIC') ?? DEFAULT_CACHE.static,

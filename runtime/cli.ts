@@ -32,6 +32,10 @@ Commands:
                --site-url URL      address for WordPress's installer (the stack's SiteUrl output)
                --asset s3://B/K    WordPress zip to install from (default: what the function finds)
                --region R          AWS region (default AWS_REGION)
+  console        Run a PHP command line in the deployed function (CLI SAPI) and exit with its code
+               --function NAME     the function to invoke
+               --region R          AWS region (default AWS_REGION); --qualifier Q  version or alias
+               -- ARGS…            what follows \`php\`, e.g. -- wp-cli.phar cron event list
   layer build    Build the Lambda layer zip (dist/lamphp-layer-php8.3.zip)
                --php 8.2|8.3|8.4   PHP version to ship (default 8.3)
                --arch x86_64|arm64 only this architecture (default: both)
@@ -151,8 +155,26 @@ async function installCommand(args: string[]): Promise<number> {
   return outcome.ok ? 0 : 1;
 }
 
+async function consoleCommand(args: string[]): Promise<number> {
+  // Everything after `--` belongs to PHP (its own options such as -r included), none of it to us.
+  const split = args.indexOf('--');
+  if (split === -1) throw new LamphpError('EUSAGE', 'Put the PHP command line after --, e.g. lamphp console --function NAME -- wp-cli.phar option get home.');
+  const { values } = parseArgs({
+    args: args.slice(0, split),
+    options: { function: { type: 'string' }, region: { type: 'string' }, qualifier: { type: 'string' } },
+  });
+  const { runConsoleCommand } = await import('./console.ts');
+  return runConsoleCommand({
+    functionName: values.function ?? '',
+    ...(values.region && { region: values.region }),
+    ...(values.qualifier && { qualifier: values.qualifier }),
+    args: args.slice(split + 1),
+  });
+}
+
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   serve: serveCommand,
+  console: consoleCommand,
   install: installCommand,
   layer: layerCommand,
   uploads: uploadsCommand,

@@ -5,6 +5,7 @@
 import { bodyBytes, detectSource, errorPage, resultFits } from '../../bridge/index.ts';
 import type { AdapterContext, Bridge, Config, EventAdapter, HandleOptions, HttpRequest, HttpResponse, Logger } from '../../bridge/index.ts';
 import { engineDeadline } from './deadline.ts';
+import type { CommandDispatcher } from './commands/index.ts';
 import type { InvocationContext, InvocationHandler, InvocationOutcome } from './loop.ts';
 
 export interface InvocationHandlerOptions {
@@ -15,6 +16,8 @@ export interface InvocationHandlerOptions {
   afterResponse?: () => Promise<void>;
   /** Picks the adapter for an event; bridge/events' detectSource by default. */
   detect?: (event: unknown) => EventAdapter | undefined;
+  /** Non-HTTP invocations (cron, console, warm-up, install), asked only when no HTTP adapter claims the event. */
+  commands?: CommandDispatcher;
 }
 
 /** The HTTP-integration prelude of a streamed response: one value per header, cookies apart. */
@@ -45,8 +48,9 @@ export function createInvocationHandler({
   bridge,
   afterResponse,
   detect = detectSource,
+  commands,
 }: InvocationHandlerOptions): InvocationHandler {
-  const handle = invocation({ config, logger, bridge, detect });
+  const handle = invocation({ config, logger, bridge, detect, commands });
   if (!afterResponse) return handle;
   return async (event, ctx) => {
     const outcome = await handle(event, ctx);
@@ -68,7 +72,8 @@ function invocation({
   logger,
   bridge,
   detect,
-}: Required<Omit<InvocationHandlerOptions, 'afterResponse'>>): InvocationHandler {
+  commands,
+}: Required<Omit<InvocationHandlerOptions, 'afterResponse' | 'commands'>> & Pick<InvocationHandlerOptions, 'commands'>): InvocationHandler {
   return async (event: unknown, ctx: InvocationContext): Promise<InvocationOutcome> => {
     const receivedAt = Date.now();
     const log = logger.child({ requestId: ctx.requestId });
@@ -80,13 +85,17 @@ function invocation({
       return { kind: 'error', errorType: 'Lamphp.BadEvent', errorMessage: `The event could not be read: ${(err as Error).message}` };
     }
     if (!adapter) {
+      // Only an event no HTTP adapter claims may be a command, and only in a documented shape.
+      const command = commands?.dispatch(event, ctx, log);
+      if (command) return command;
       log.error('unsupported event', { shape: eventShape(event) });
       return {
         kind: 'error',
         errorType: 'Lamphp.UnsupportedEvent',
         errorMessage:
-          'lamphp answers HTTP events from API Gateway (REST or HTTP API), an ALB or a Function URL; ' +
-          `this event is ${eventShape(event)}.`,
+          'lamphp answers HTTP events from API Gateway (REST or HTTP API), an ALB or a Function URL' +
+          (commands ? ', and the non-HTTP invocations listed in its README (cron, console, warm-up, install)' : '') +
+          `; this event is ${eventShape(event)}.`,
       };
     }
     const actx: AdapterContext = { requestId: ctx.requestId, config, logger: log, receivedAt };
