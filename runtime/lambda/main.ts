@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { cdnInvalidatorFromEnv, chainMessageHooks, createBridge, createLogger, LamphpError, readConfig, uploadsSyncFromConfig, uploadsWatchDir, type Bridge, type Logger } from '../../bridge/index.ts';
 import { createRuntimeApiClient, type RuntimeApiClient } from './client.ts';
 import { createInvocationHandler } from './handler.ts';
+import { createCommandDispatcher } from './commands/index.ts';
 import { runUntilSignal, type InvocationHandler } from './loop.ts';
 
 function checkDocumentRoot(root: string): void {
@@ -51,7 +52,8 @@ async function boot(env: NodeJS.ProcessEnv, logger: Logger): Promise<{ handler: 
   const bridge = createBridge({ config, engine, logger: log, uploads, cdn });
   logger.debug('engine ready', { documentRoot: config.documentRoot, phpVersion: config.phpVersion, mode: config.responseMode });
   // Runtimes replaced after a timeout or rotation boot in the gap before /next freezes the sandbox.
-  const handler = createInvocationHandler({ config, logger: log, bridge, afterResponse: () => engine.idle() });
+  const commands = createCommandDispatcher({ config, bridge, engine, uploads, env });
+  const handler = createInvocationHandler({ config, logger: log, bridge, commands, afterResponse: () => engine.idle() });
   return { handler, bridge, logger: log };
 }
 
