@@ -113,4 +113,10 @@ describe('scheduled WP-Cron on Lambda', () => {
     expect(runs()).toBe(2);
     expect(option('lamphp_probe_spawned')).toBeUndefined();
   }, 60_000);
+
+  it('a console invocation loads WordPress in CLI mode, as a maintenance script or wp-cli would', async () => {
+    const code = 'require "wp-load.php"; echo get_option("blogname"), "|", count(get_option("lamphp_probe_runs")), "|", PHP_SAPI, "|", defined("WP_CLI") ? "wp-cli" : "plain";';
+    const result = payloadOf(await rt.emu.invoke({ lamphp: { command: 'php', args: ['-r', code] } }), rt.output());
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'Cron site|2|cli|plain', timedOut: false });
+  }, 60_000);
 });

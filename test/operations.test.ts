@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { payloadOf, startLambdaProcess, type LambdaProcess } from './support/lambda-process.ts';
+import { startS3 } from './support/s3.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
 let root: string;
@@ -187,6 +188,30 @@ describe('console switched off', () => {
       expect(payloadOf(await rt.emu.invoke({ lamphp: { command: 'cron' } }), rt.output())).toMatchObject({ status: 200 });
     } finally {
       await rt.stop();
+    }
+  }, 60_000);
+});
+
+describe('console with uploads offloaded to S3', () => {
+  it('puts the files a console script wrote under the uploads directory into the bucket before answering', async () => {
+    const s3 = await startS3();
+    const uploadsSite = path.join(root, 'uploads-site');
+    fs.mkdirSync(path.join(uploadsSite, 'files'), { recursive: true });
+    const rt = await startLambdaProcess({
+      documentRoot: uploadsSite,
+      home: root,
+      env: { ...s3.env, LAMPHP_UPLOADS_DIR: 'files', LAMPHP_UPLOADS_BUCKET: s3.bucket, LAMPHP_UPLOADS_PREFIX: 'site/' },
+    });
+    try {
+      const code = 'file_put_contents("files/2026/report.txt", "made by a console script"); echo "written";';
+      fs.mkdirSync(path.join(uploadsSite, 'files/2026'));
+      const result = payloadOf(await rt.emu.invoke(consoleEvent('-r', code)), rt.output());
+      expect(result).toMatchObject({ exitCode: 0, stdout: 'written' });
+      const object = await s3.get('site/2026/report.txt');
+      expect(object && new TextDecoder().decode(object.bytes)).toBe('made by a console script');
+    } finally {
+      await rt.stop();
+      await s3.close();
     }
   }, 60_000);
 });
