@@ -90,6 +90,7 @@ function groupOf(name: string): string {
   if (name.includes('/node_modules/@php-wasm/')) return 'PHP loader';
   if (name.includes('/node_modules/')) return 'support packages';
   if (name.endsWith('.mjs')) return 'bundle';
+  if (/^lamphp\/[^/]+\.php$/.test(name)) return 'WordPress must-use plugins';
   return 'bootstrap, php.ini, notes';
 }
 
