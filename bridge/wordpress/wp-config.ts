@@ -96,6 +96,10 @@ function dbConstants(db: DbSettings): Map<string, ConstantValue> {
       // Read by the SQLite integration drop-in; relative to this file so any mount path works.
       ['DB_DIR', { php: `__DIR__ . ${phpLiteral(`/${SQLITE_DB_DIR}/`)}` }],
       ['DB_FILE', SQLITE_DB_FILE],
+      // Not the drop-in's default WAL: WAL keeps its index in memory shared on one host, while
+      // Lambdas on different hosts share only the EFS file (SQLite: WAL does not work over a
+      // network filesystem). A rollback journal needs only the file locks every writer takes.
+      ['SQLITE_JOURNAL_MODE', 'DELETE'],
       // WordPress and plugins read these even when the drop-in replaces MySQL.
       ['DB_NAME', 'wordpress'],
       ['DB_USER', ''],
