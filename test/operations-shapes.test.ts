@@ -27,6 +27,9 @@ describe('parseCommand', () => {
     });
     expect(parseCommand({ warmer: true })).toEqual({ ok: true, command: { name: 'warmer', via: 'warmer' } });
     expect(parseCommand({ warmer: true, concurrency: 2 })).toMatchObject({ ok: true });
+    const fanOut = { warmer: true, concurrency: 3, __WARMER_INVOCATION__: 2, __WARMER_CONCURRENCY__: 3, __WARMER_CORRELATIONID__: 'a1b2' };
+    expect(parseCommand(fanOut)).toMatchObject({ ok: true, command: { name: 'warmer' } });
+    expect(parseCommand({ ...fanOut, __WARMER_INVOCATION__: '2' })).toBeUndefined();
     expect(parseCommand({ source: 'serverless-plugin-warmup' })).toEqual({ ok: true, command: { name: 'warmer', via: 'serverless-plugin-warmup' } });
     expect(parseCommand({ lamphp: { command: 'warmer' } })).toMatchObject({ ok: true, command: { name: 'warmer' } });
     const install = { command: 'install', mode: 'update', siteUrl: 'https://d111.cloudfront.net', distributionId: 'E2QWRUHEXAMPLE', assetBucket: 'b', assetKey: 'k.zip' };

@@ -6,7 +6,8 @@
  *   {"lamphp":{"command":"cron"}}                                   the stack's WP-Cron rule
  *   {"version":"0","source":"aws.events","detail-type":"Scheduled Event",…}   any EventBridge schedule
  *   {"lamphp":{"command":"php","args":["wp-cli.phar","cron","event","list"]}}  console
- *   {"lamphp":{"command":"warmer"}}  {"warmer":true[,"concurrency":N]}  {"source":"serverless-plugin-warmup"}
+ *   {"lamphp":{"command":"warmer"}}  {"warmer":true[,"concurrency":N]} (and lambda-warmer's __WARMER_*__ fields)
+ *   {"source":"serverless-plugin-warmup"}
  *   {"lamphp":{"command":"install","mode":"install"|"update","siteUrl":…,"distributionId":…,
  *              "assetBucket"?:…,"assetKey"?:…}}                  the stack's install custom resource
  */
@@ -39,6 +40,9 @@ export const MAX_CONSOLE_ARG_BYTES = 128 * 1024;
 /** Top-level fields of an EventBridge event (the scheduled-event shape has no others). */
 const EVENTBRIDGE_FIELDS = new Set(['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail']);
 
+/** `{"warmer":true}` and the fields the lambda-warmer package adds to its fan-out invocations. */
+const WARMER_FIELDS = ['warmer', 'concurrency', '__WARMER_INVOCATION__', '__WARMER_CONCURRENCY__', '__WARMER_CORRELATIONID__'];
+
 const COMMAND_FIELDS: Record<string, readonly string[]> = {
   cron: ['command'],
   warmer: ['command'],
@@ -68,11 +72,11 @@ export function parseCommand(event: unknown): ParsedCommand {
   if (event.source === 'aws.events' && event['detail-type'] === 'Scheduled Event' && hasOnly(event, EVENTBRIDGE_FIELDS) === undefined) {
     return { ok: true, command: { name: 'cron', via: 'eventbridge' } };
   }
-  if (event.warmer === true && hasOnly(event, ['warmer', 'concurrency']) === undefined) {
-    if (event.concurrency === undefined || (Number.isInteger(event.concurrency) && (event.concurrency as number) >= 1)) {
-      return { ok: true, command: { name: 'warmer', via: 'warmer' } };
-    }
-    return undefined;
+  if (event.warmer === true && hasOnly(event, WARMER_FIELDS) === undefined) {
+    const count = (v: unknown) => v === undefined || (Number.isInteger(v) && (v as number) >= 1);
+    const ok = count(event.concurrency) && count(event.__WARMER_INVOCATION__) && count(event.__WARMER_CONCURRENCY__) &&
+      (event.__WARMER_CORRELATIONID__ === undefined || typeof event.__WARMER_CORRELATIONID__ === 'string');
+    return ok ? { ok: true, command: { name: 'warmer', via: 'warmer' } } : undefined;
   }
   if (keys.length === 1 && event.source === 'serverless-plugin-warmup') {
     return { ok: true, command: { name: 'warmer', via: 'serverless-plugin-warmup' } };
