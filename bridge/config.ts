@@ -22,6 +22,8 @@ export interface CachePolicySettings {
 
 export interface Config {
   documentRoot: string;
+  /** Create a missing document root at start (a fresh EFS access point before the first install). */
+  createDocumentRoot: boolean;
   frontController: string;
   responseMode: 'buffered' | 'stream';
   originSecret: string | undefined;
@@ -114,6 +116,7 @@ export function readConfig(env: Env = process.env, overrides: Partial<Config> = 
   const documentRoot = path.resolve(str(env, 'LAMPHP_DOCUMENT_ROOT') ?? process.cwd());
   const config: Config = {
     documentRoot,
+    createDocumentRoot: bool(env, 'LAMPHP_CREATE_DOCUMENT_ROOT', false),
     frontController: str(env, 'LAMPHP_FRONT_CONTROLLER') ?? 'index.php',
     responseMode: oneOf(env, 'LAMPHP_RESPONSE_MODE', ['buffered', 'stream'] as const, 'buffered'),
     originSecret: str(env, 'LAMPHP_ORIGIN_SECRET'),

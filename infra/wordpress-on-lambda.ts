@@ -270,6 +270,8 @@ export class WordPressOnLambda extends Construct {
     const environment: Record<string, string> = {
       AWS_LAMBDA_EXEC_WRAPPER: '/opt/lamphp/bootstrap',
       LAMPHP_DOCUMENT_ROOT: DOCUMENT_ROOT,
+      // The access point is empty until the install invocation runs: let the runtime start anyway.
+      LAMPHP_CREATE_DOCUMENT_ROOT: 'true',
       LAMPHP_SESSION_DIR: `${MOUNT_PATH}/sessions`,
       LAMPHP_RESPONSE_MODE: 'buffered',
       LAMPHP_ORIGIN_SECRET: originSecret,

@@ -163,6 +163,16 @@ describe('the Lambda runtime with PHP', () => {
     expect(await rt.exited).toBe(1);
   }, 60_000);
 
+  it('starts on an empty EFS access point when told to create the document root', async () => {
+    const fresh = path.join(root, `fresh-${Date.now()}`);
+    const { emu } = await startRuntime({ env: { LAMPHP_DOCUMENT_ROOT: fresh, LAMPHP_CREATE_DOCUMENT_ROOT: 'true' } });
+    const r = await emu.invoke(urlEvent('/'));
+    expect(r.kind).toBe('response');
+    expect(fs.statSync(fresh).isDirectory()).toBe(true);
+    // Nothing is installed yet: a clear 404, not a crash.
+    expect((r as { json: { statusCode: number } }).json.statusCode).toBe(404);
+  }, 60_000);
+
   it('reports a malformed setting as an init error', async () => {
     const rt = await startRuntime({ env: { LAMPHP_RESPONSE_MODE: 'sometimes' } });
     expect((await rt.emu.initError).errorMessage).toContain('LAMPHP_RESPONSE_MODE must be one of buffered, stream');

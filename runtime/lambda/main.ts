@@ -4,13 +4,19 @@
  * to the Runtime API's init/error so it shows in the function's error, not only in the logs.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { cdnInvalidatorFromEnv, chainMessageHooks, createBridge, createLogger, LamphpError, readConfig, uploadsSyncFromConfig, uploadsWatchDir, type Bridge, type Logger } from '../../bridge/index.ts';
 import { createRuntimeApiClient, type RuntimeApiClient } from './client.ts';
 import { createInvocationHandler } from './handler.ts';
 import { createCommandDispatcher } from './commands/index.ts';
 import { runUntilSignal, type InvocationHandler } from './loop.ts';
 
-function checkDocumentRoot(root: string): void {
+function checkDocumentRoot(root: string, create: boolean, logger: Logger): void {
+  if (create && !fs.existsSync(root) && fs.statSync(path.dirname(root), { throwIfNoEntry: false })?.isDirectory()) {
+    // A new EFS access point is empty until the install invocation fills it.
+    fs.mkdirSync(root);
+    logger.info('created the empty document root; run the install invocation to put a site there', { root });
+  }
   let stat: fs.Stats | undefined;
   try {
     stat = fs.statSync(root);
@@ -29,7 +35,7 @@ function checkDocumentRoot(root: string): void {
 async function boot(env: NodeJS.ProcessEnv, logger: Logger): Promise<{ handler: InvocationHandler; bridge: Bridge; logger: Logger }> {
   const config = readConfig(env);
   const log = createLogger({ level: config.logLevel });
-  checkDocumentRoot(config.documentRoot);
+  checkDocumentRoot(config.documentRoot, config.createDocumentRoot, log);
   fs.mkdirSync(config.sessionDir, { recursive: true });
   const uploads = uploadsSyncFromConfig(config, log, env);
   const cdn = cdnInvalidatorFromEnv(env, { documentRoot: config.documentRoot, logger: log });
