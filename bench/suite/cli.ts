@@ -5,7 +5,7 @@
  *
  *   node bench/suite/cli.ts [--quick] [--only part,part] [--db sqlite,mysql] [--no-write]
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -77,22 +77,19 @@ export function parseSuiteArgs(argv: string[]): SuiteArgs {
   };
 }
 
+/** First line a tool prints about itself (nginx -v writes to stderr). */
 function firstLine(command: string, args: string[]): string {
-  try {
-    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0]!.trim();
-  } catch (err) {
-    const e = err as { stderr?: string };
-    return e.stderr?.split('\n')[0]?.trim() || 'unavailable';
-  }
+  const r = spawnSync(command, args, { encoding: 'utf8' });
+  return `${r.stdout ?? ''}${r.stderr ?? ''}`.split('\n')[0]!.trim() || 'unavailable';
 }
 
 function versions(trees: BenchTrees | undefined, dbs: Db[]): Record<string, string> {
   const require = createRequire(import.meta.url);
   const phpWasm = (require('@php-wasm/node/package.json') as { version: string }).version;
   const v: Record<string, string> = {
-    'lamphp PHP': `${readConfig({}).phpVersion} (@php-wasm/node ${phpWasm}, JSPI, Node ${process.versions.node})`,
-    'native PHP': firstLine(fpmBinary(), ['-v']).replace(/\s*\(built.*$/, ''),
-    nginx: firstLine(nginxBinary(), ['-v']).replace(/^nginx version:\s*/, ''),
+    lamphp: `PHP ${readConfig({}).phpVersion} on @php-wasm/node ${phpWasm} (JSPI), Node ${process.versions.node}`,
+    native: firstLine(fpmBinary(), ['-v']).replace(/\s*\(built.*$/, '').replace(/\(fpm-fcgi\)/, 'php-fpm'),
+    nginx: firstLine(nginxBinary(), ['-v']).replace(/^nginx version:\s*nginx\//, ''),
   };
   if (trees) v.WordPress = trees.wordpressVersion;
   if (dbs.includes('mysql')) {
@@ -197,7 +194,16 @@ export async function main(argv: string[]): Promise<number> {
       }
     });
     await attempt('throughput', async () => {
-      result.throughput = await runThroughput({ trees: trees!, dbs, profile, workDir, log });
+      result.throughput = [];
+      await runThroughput({
+        trees: trees!,
+        dbs,
+        profile,
+        workDir,
+        rows: result.throughput,
+        log,
+        onFailure: (message) => result.failures.push({ part: 'throughput', message }),
+      });
     });
     await attempt('memory', async () => {
       result.memory = await runMemory({ trees: trees!, db: first, profile, workDir, log });

@@ -40,58 +40,72 @@ export function withRatios(rows: ThroughputRow[]): ThroughputRow[] {
 export async function warmUp(url: string, connections: number, profile: Profile): Promise<void> {
   const first = await closedLoop({ url, connections, durationS: profile.warmupS });
   const wanted = WARMUP_PER_WORKER * profile.parallel;
-  if (first.requests < wanted) await closedLoop({ url, connections, amount: wanted - first.requests });
+  // autocannon refuses an amount below its connection count.
+  if (first.requests < wanted) await closedLoop({ url, connections, amount: Math.max(connections, wanted - first.requests) });
 }
 
 const WARMUP_PER_WORKER = 5;
 
+/**
+ * Measures every page on every server; rows go into `rows` as they are measured, so a server
+ * that fails leaves the others' rows (and `onFailure` says which one failed).
+ */
 export async function runThroughput({
   trees,
   dbs,
   profile,
   workDir,
   servers = SERVER_KINDS,
+  rows,
   log,
+  onFailure,
 }: {
   trees: BenchTrees;
   dbs: readonly Db[];
   profile: Profile;
   workDir: string;
   servers?: readonly ServerKind[];
+  rows: ThroughputRow[];
   log: (line: string) => void;
-}): Promise<ThroughputRow[]> {
-  const rows: ThroughputRow[] = [];
+  onFailure: (message: string) => void;
+}): Promise<void> {
   const top = Math.max(...profile.concurrency);
   for (const db of dbs) {
     const site = trees.sites[db]!;
     for (const kind of servers) {
-      const server = await startServer(kind, { root: site.dir, parallel: profile.parallel, workDir, readyPath: '/hello.php' });
       try {
-        for (const page of pagesFor(db, dbs)) {
-          const url = server.url + PAGE_PATH[page];
-          await expectOk(url);
-          await warmUp(url, top, profile);
-          for (const connections of profile.concurrency) {
-            const r = await closedLoop({ url, connections, durationS: profile.durationS });
-            log(`  ${page} ${db} ${kind} c=${connections}: ${r.reqPerS} req/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms ${JSON.stringify(r.statusCodes)}`);
-            rows.push({
-              page,
-              db,
-              server: kind,
-              connections,
-              durationS: r.durationS,
-              requests: r.requests,
-              reqPerS: r.reqPerS,
-              latencyMs: r.latencyMs,
-              statusCodes: r.statusCodes,
-              errors: r.errors,
-            });
+        const server = await startServer(kind, { root: site.dir, parallel: profile.parallel, workDir, readyPath: '/hello.php' });
+        try {
+          for (const page of pagesFor(db, dbs)) {
+            const url = server.url + PAGE_PATH[page];
+            await expectOk(url);
+            await warmUp(url, top, profile);
+            for (const connections of profile.concurrency) {
+              const r = await closedLoop({ url, connections, durationS: profile.durationS });
+              log(`  ${page} ${db} ${kind} c=${connections}: ${r.reqPerS} req/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms ${JSON.stringify(r.statusCodes)}`);
+              rows.push({
+                page,
+                db,
+                server: kind,
+                connections,
+                durationS: r.durationS,
+                requests: r.requests,
+                reqPerS: r.reqPerS,
+                latencyMs: r.latencyMs,
+                statusCodes: r.statusCodes,
+                errors: r.errors,
+              });
+            }
           }
+        } finally {
+          await server.stop();
         }
-      } finally {
-        await server.stop();
+      } catch (err) {
+        const message = `${kind} on ${db}: ${(err as Error).message}`;
+        log(`  failed: ${message}`);
+        onFailure(message);
       }
     }
   }
-  return withRatios(rows);
+  rows.splice(0, rows.length, ...withRatios(rows));
 }
