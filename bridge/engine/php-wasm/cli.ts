@@ -115,30 +115,30 @@ export function runCli(
   let fail: (error: EngineError) => void = () => {};
 
   const result = new Promise<CliResult>((resolve, reject) => {
+    // Settles once the thread is gone, so its file locks are released (onExit) before the caller goes on.
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      void worker.terminate().then(outcome, outcome);
+    };
     const finish = (exitCode: number, timedOut: boolean, touched?: CliResult['touched']) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve({
-        exitCode,
-        stdout: stdout.text(),
-        stderr: stderr.text(),
-        stdoutBytes: stdout.total,
-        stderrBytes: stderr.total,
-        truncated: stdout.truncated || stderr.truncated,
-        timedOut,
-        durationMs: Math.round(performance.now() - started),
-        ...(touched && { touched }),
-      });
-      void worker.terminate();
+      const durationMs = Math.round(performance.now() - started);
+      settle(() =>
+        resolve({
+          exitCode,
+          stdout: stdout.text(),
+          stderr: stderr.text(),
+          stdoutBytes: stdout.total,
+          stderrBytes: stderr.total,
+          truncated: stdout.truncated || stderr.truncated,
+          timedOut,
+          durationMs,
+          ...(touched && { touched }),
+        }),
+      );
     };
-    fail = (error: EngineError) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      reject(error);
-      void worker.terminate();
-    };
+    fail = (error: EngineError) => settle(() => reject(error));
     const remaining = run.deadline - Date.now();
     if (remaining <= 0) {
       fail(new EngineError('ETIMEDOUT', 'The deadline passed before the PHP script could start.'));
@@ -190,7 +190,7 @@ export function runCli(
     result,
     async stop() {
       fail(new EngineError('ECLOSED', 'The PHP engine is shut down.'));
-      await worker.terminate();
+      await result.catch(() => {});
     },
   };
 }
