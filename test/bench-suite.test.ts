@@ -10,7 +10,7 @@ import { PROFILES } from '../bench/suite/profile.ts';
 import { functionUrlEvent, resultToResponse } from '../bench/suite/lambda-event.ts';
 import { withRatios, pagesFor } from '../bench/suite/throughput.ts';
 import { perRequest } from '../bench/suite/fsops.ts';
-import { renderSection } from '../bench/suite/report.ts';
+import { renderSection, sortedRows } from '../bench/suite/report.ts';
 import { fpmConf, nginxFastCgiConf } from '../bench/native/native.ts';
 import type { SuiteResult, ThroughputRow } from '../bench/suite/result.ts';
 
@@ -205,6 +205,18 @@ describe('throughput rows', () => {
     expect(pagesFor('sqlite', ['sqlite', 'mysql'])).toEqual(['hello', 'wordpress']);
     expect(pagesFor('mysql', ['sqlite', 'mysql'])).toEqual(['wordpress']);
     expect(pagesFor('mysql', ['mysql'])).toEqual(['hello', 'wordpress']);
+  });
+
+  it('lists each lamphp row under the native row of the same page, database and concurrency', () => {
+    const order = sortedRows([
+      row({ server: 'lambda', connections: 2 }),
+      row({ server: 'serve', db: 'mysql' }),
+      row({ server: 'serve', page: 'hello' }),
+      row({ server: 'native', connections: 2 }),
+      row({ server: 'serve' }),
+      row({ server: 'native' }),
+    ]).map((r) => `${r.page}/${r.db}/${r.connections}/${r.server}`);
+    expect(order).toEqual(['hello/sqlite/1/serve', 'wordpress/sqlite/1/native', 'wordpress/sqlite/1/serve', 'wordpress/sqlite/2/native', 'wordpress/sqlite/2/lambda', 'wordpress/mysql/1/serve']);
   });
 });
 

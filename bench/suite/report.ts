@@ -11,6 +11,15 @@ function non2xx(row: Pick<ThroughputRow, 'statusCodes' | 'errors'>): number {
   return Object.entries(row.statusCodes).reduce((sum, [code, n]) => (code.startsWith('2') ? sum : sum + n), 0) + row.errors;
 }
 
+const SERVER_ORDER = { native: 0, serve: 1, lambda: 2 } as const;
+
+/** Page, database, concurrency, then native first: each lamphp row sits under its baseline. */
+export function sortedRows(rows: readonly ThroughputRow[]): ThroughputRow[] {
+  const page = (r: ThroughputRow) => (r.page === 'hello' ? 0 : 1);
+  const db = (r: ThroughputRow) => (r.db === 'sqlite' ? 0 : 1);
+  return [...rows].sort((a, b) => page(a) - page(b) || db(a) - db(b) || a.connections - b.connections || SERVER_ORDER[a.server] - SERVER_ORDER[b.server]);
+}
+
 export function renderSection(result: SuiteResult, jsonPath: string): string {
   const { machine, profile } = result;
   const out: string[] = [];
@@ -53,7 +62,7 @@ export function renderSection(result: SuiteResult, jsonPath: string): string {
     out.push(
       table(
         ['page', 'db', 'server', 'c', 'req/s', 'p50 ms', 'p99 ms', 'p50 vs native', 'p99 vs native', 'req/s vs native', 'non-2xx'],
-        result.throughput.map((r) => [
+        sortedRows(result.throughput).map((r) => [
           PAGE_LABEL[r.page],
           r.page === 'hello' ? '–' : r.db,
           SERVER_LABEL[r.server],
@@ -175,7 +184,7 @@ export function renderSection(result: SuiteResult, jsonPath: string): string {
   out.push('### Commands');
   out.push('');
   out.push('```sh');
-  out.push('npm run bench                                  # full profile, every part (about 25 minutes)');
+  out.push('npm run bench                                  # full profile, every part (about 45 minutes on 2 cores)');
   out.push('npm run bench -- --quick                       # a few minutes in all');
   out.push('npm run bench -- --quick --only overhead,cold  # parts: throughput, overhead, cold, fsops, memory');
   out.push('npm run bench -- --db sqlite                   # one database (default: sqlite,mysql)');
