@@ -8,7 +8,8 @@ import { cell, table, replaceSection, SECTION_START, SECTION_END } from '../benc
 import { parseSuiteArgs } from '../bench/suite/cli.ts';
 import { PROFILES } from '../bench/suite/profile.ts';
 import { functionUrlEvent, resultToResponse } from '../bench/suite/lambda-event.ts';
-import { withRatios, pagesFor } from '../bench/suite/throughput.ts';
+import { withRatios, pagesFor, roundOrder } from '../bench/suite/throughput.ts';
+import { mergeLoads, type LoadResult } from '../bench/suite/load.ts';
 import { perRequest } from '../bench/suite/fsops.ts';
 import { renderSection, sortedRows } from '../bench/suite/report.ts';
 import { fpmConf, nginxFastCgiConf } from '../bench/native/native.ts';
@@ -205,6 +206,37 @@ describe('throughput rows', () => {
     expect(pagesFor('sqlite', ['sqlite', 'mysql'])).toEqual(['hello', 'wordpress']);
     expect(pagesFor('mysql', ['sqlite', 'mysql'])).toEqual(['wordpress']);
     expect(pagesFor('mysql', ['mysql'])).toEqual(['hello', 'wordpress']);
+  });
+
+  it('rotates the server order from round to round', () => {
+    expect([0, 1, 2, 3].map((i) => roundOrder(['native', 'serve', 'lambda'], i).join(','))).toEqual([
+      'native,serve,lambda',
+      'serve,lambda,native',
+      'lambda,native,serve',
+      'native,serve,lambda',
+    ]);
+    expect(roundOrder([], 3)).toEqual([]);
+  });
+
+  it('merges slices into one result: all samples, status counts, rate over the summed active time', () => {
+    const slice = (samples: number[], activeS: number, codes: Record<string, number>): LoadResult => ({
+      connections: 2,
+      durationS: activeS + 0.1,
+      requests: samples.length,
+      reqPerS: samples.length / activeS,
+      latencyMs: { n: 0, p50: null, p99: null, mean: null },
+      statusCodes: codes,
+      errors: 1,
+      samples,
+      activeS,
+    });
+    const m = mergeLoads([slice([1, 2, 3], 1, { '200': 3 }), slice([4, 5, 6, 7, 8], 1.5, { '200': 4, '502': 1 })]);
+    expect(m.requests).toBe(8);
+    expect(m.reqPerS).toBe(3.2);
+    expect(m.latencyMs).toEqual({ n: 8, p50: 4, p99: 8, mean: 4.5 });
+    expect(m.statusCodes).toEqual({ '200': 7, '502': 1 });
+    expect(m.errors).toBe(2);
+    expect(m.durationS).toBe(2.7);
   });
 
   it('lists each lamphp row under the native row of the same page, database and concurrency', () => {

@@ -17,6 +17,10 @@ export interface LoadResult {
   /** Responses by status code. */
   statusCodes: Record<string, number>;
   errors: number;
+  /** Every response time, ms, in arrival order. */
+  samples: number[];
+  /** From the start to the last response, s: requests cut off by the end are in neither count. */
+  activeS: number;
 }
 
 interface AutocannonInstance {
@@ -39,6 +43,7 @@ export function closedLoop({
   const statusCodes: Record<string, number> = {};
   return new Promise((resolve, reject) => {
     const started = performance.now();
+    let lastAt = started;
     const options = {
       url,
       connections,
@@ -51,22 +56,45 @@ export function closedLoop({
       (err, result) => {
         if (err) return reject(err);
         const wall = (performance.now() - started) / 1000;
+        const active = (lastAt - started) / 1000;
         resolve({
           connections,
           durationS: round(wall, 2)!,
           requests: latencies.length,
-          reqPerS: round(latencies.length / wall, 1),
+          reqPerS: active > 0 ? round(latencies.length / active, 1) : null,
           latencyMs: summarize(latencies),
           statusCodes,
           errors: result.errors + result.timeouts,
+          samples: latencies,
+          activeS: active,
         });
       },
     );
     instance.on('response', (_client, status, _bytes, ms) => {
+      lastAt = performance.now();
       latencies.push(ms);
       statusCodes[status] = (statusCodes[status] ?? 0) + 1;
     });
   });
+}
+
+/** Several slices of one measurement as one result (rates over the summed active time). */
+export function mergeLoads(parts: readonly LoadResult[]): LoadResult {
+  const samples = parts.flatMap((p) => p.samples);
+  const activeS = parts.reduce((sum, p) => sum + p.activeS, 0);
+  const statusCodes: Record<string, number> = {};
+  for (const p of parts) for (const [code, n] of Object.entries(p.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
+  return {
+    connections: parts[0]?.connections ?? 0,
+    durationS: round(parts.reduce((sum, p) => sum + p.durationS, 0), 2)!,
+    requests: samples.length,
+    reqPerS: activeS > 0 ? round(samples.length / activeS, 1) : null,
+    latencyMs: summarize(samples),
+    statusCodes,
+    errors: parts.reduce((sum, p) => sum + p.errors, 0),
+    samples,
+    activeS,
+  };
 }
 
 /** Share of responses that were not 2xx, for a warning in the report. */

@@ -5,8 +5,13 @@ export type Part = (typeof PARTS)[number];
 
 export interface Profile {
   name: 'full' | 'quick';
-  /** Closed-loop run per (page, server, concurrency), s. */
+  /** Closed-loop time per (page, server, concurrency), s, split into `rounds` slices. */
   durationS: number;
+  /**
+   * Slices per measurement, taken in turns across the servers (all running), so load from
+   * elsewhere on the machine falls on every server alike.
+   */
+  rounds: number;
   /** Untimed closed-loop run at the highest concurrency before measuring a page, s. */
   warmupS: number;
   concurrency: number[];
@@ -29,6 +34,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
   full: {
     name: 'full',
     durationS: 30,
+    rounds: 5,
     warmupS: 10,
     concurrency: [1, 2],
     parallel: 2,
@@ -42,7 +48,8 @@ export const PROFILES: Record<Profile['name'], Profile> = {
   },
   quick: {
     name: 'quick',
-    durationS: 5,
+    durationS: 6,
+    rounds: 3,
     warmupS: 3,
     concurrency: [1, 2],
     parallel: 2,

@@ -47,12 +47,15 @@ export function renderSection(result: SuiteResult, jsonPath: string): string {
       `request into a Function URL event), **native** (Debian php-fpm, static pool of ${profile.parallel}, opcache and realpath cache set ` +
       "like lamphp's php.ini, unix socket; nginx with `try_files $uri $uri/ /index.php?$args`). All serve the same WordPress tree " +
       'and database, prepared once per run (SQLite: the same `.ht.sqlite` file; MySQL: a MariaDB database created for the run ' +
-      'and dropped after), one server running at a time.',
+      'and dropped after).',
   );
   out.push(
-    `- Load: autocannon closed loop on 127.0.0.1, ${profile.warmupS} s warm-up at the highest concurrency, then ` +
-      `${profile.durationS} s per concurrency; latency percentiles from each response's own time (autocannon's histogram has 1 ms ` +
-      'resolution). Ratio = lamphp / native (latency: above 1× is slower; req/s: below 1× is fewer).',
+    `- Load: autocannon closed loop on 127.0.0.1. The three servers of a database run side by side; each page is warmed up ` +
+      `(${profile.warmupS} s at the highest concurrency, at least 5 requests per worker), then measured for ${profile.durationS} s per ` +
+      `server and concurrency in ${profile.rounds} slices taken in turns (rotating order), so other load on the machine falls on ` +
+      "every server alike. Latency percentiles come from each response's own time (autocannon's histogram has 1 ms resolution); " +
+      'req/s counts responses over the time up to the last one of each slice. Ratio = lamphp / native (latency: above 1× is ' +
+      'slower; req/s: below 1× is fewer).',
   );
   out.push('');
 

@@ -1,10 +1,10 @@
 /**
  * Closed-loop latency and throughput of hello.php and the WordPress home page on every
- * server, one server running at a time, each page warmed up before it is measured.
+ * server, each page warmed up before it is measured, the servers taking turns.
  */
-import { closedLoop, expectOk } from './load.ts';
+import { closedLoop, expectOk, mergeLoads, type LoadResult } from './load.ts';
 import { ratio } from './stats.ts';
-import { SERVER_KINDS, startServer, type ServerKind } from './servers.ts';
+import { SERVER_KINDS, startServer, type RunningServer, type ServerKind } from './servers.ts';
 import type { BenchTrees, Db } from './site.ts';
 import type { Page, ThroughputRow } from './result.ts';
 import type { Profile } from './profile.ts';
@@ -46,9 +46,17 @@ export async function warmUp(url: string, connections: number, profile: Profile)
 
 const WARMUP_PER_WORKER = 5;
 
+/** Server order of round `i`: rotated, so no server always runs first (or right after another). */
+export function roundOrder<T>(items: readonly T[], i: number): T[] {
+  const k = items.length ? i % items.length : 0;
+  return [...items.slice(k), ...items.slice(0, k)];
+}
+
 /**
- * Measures every page on every server; rows go into `rows` as they are measured, so a server
- * that fails leaves the others' rows (and `onFailure` says which one failed).
+ * Measures every page on every server. All servers of a database run at once and take turns
+ * in short slices (`profile.rounds`), so other load on the machine is spread over all of
+ * them. Rows go into `rows` as they are measured; a server that fails to start is left out
+ * (and `onFailure` says so) while the others are measured.
  */
 export async function runThroughput({
   trees,
@@ -70,41 +78,61 @@ export async function runThroughput({
   onFailure: (message: string) => void;
 }): Promise<void> {
   const top = Math.max(...profile.concurrency);
+  const slice = profile.durationS / profile.rounds;
   for (const db of dbs) {
     const site = trees.sites[db]!;
-    for (const kind of servers) {
-      try {
-        const server = await startServer(kind, { root: site.dir, parallel: profile.parallel, workDir, readyPath: '/hello.php' });
+    const running: RunningServer[] = [];
+    try {
+      for (const kind of servers) {
         try {
-          for (const page of pagesFor(db, dbs)) {
-            const url = server.url + PAGE_PATH[page];
+          running.push(await startServer(kind, { root: site.dir, parallel: profile.parallel, workDir, readyPath: '/hello.php' }));
+        } catch (err) {
+          const message = `${kind} on ${db} did not start: ${(err as Error).message}`;
+          log(`  failed: ${message}`);
+          onFailure(message);
+        }
+      }
+      for (const page of pagesFor(db, dbs)) {
+        const measured: RunningServer[] = [];
+        for (const server of running) {
+          const url = server.url + PAGE_PATH[page];
+          try {
             await expectOk(url);
             await warmUp(url, top, profile);
-            for (const connections of profile.concurrency) {
-              const r = await closedLoop({ url, connections, durationS: profile.durationS });
-              log(`  ${page} ${db} ${kind} c=${connections}: ${r.reqPerS} req/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms ${JSON.stringify(r.statusCodes)}`);
-              rows.push({
-                page,
-                db,
-                server: kind,
-                connections,
-                durationS: r.durationS,
-                requests: r.requests,
-                reqPerS: r.reqPerS,
-                latencyMs: r.latencyMs,
-                statusCodes: r.statusCodes,
-                errors: r.errors,
-              });
+            measured.push(server);
+          } catch (err) {
+            const message = `${server.kind} on ${db}, ${page}: ${(err as Error).message}`;
+            log(`  failed: ${message}`);
+            onFailure(message);
+          }
+        }
+        for (const connections of profile.concurrency) {
+          const slices = new Map<ServerKind, LoadResult[]>(measured.map((s) => [s.kind, []]));
+          for (let round = 0; round < profile.rounds; round++) {
+            for (const server of roundOrder(measured, round)) {
+              slices.get(server.kind)!.push(await closedLoop({ url: server.url + PAGE_PATH[page], connections, durationS: slice }));
             }
           }
-        } finally {
-          await server.stop();
+          for (const server of measured) {
+            const r = mergeLoads(slices.get(server.kind)!);
+            log(`  ${page} ${db} ${server.kind} c=${connections}: ${r.reqPerS} req/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms ${JSON.stringify(r.statusCodes)}`);
+            rows.push({
+              page,
+              db,
+              server: server.kind,
+              connections,
+              durationS: r.durationS,
+              requests: r.requests,
+              reqPerS: r.reqPerS,
+              latencyMs: r.latencyMs,
+              statusCodes: r.statusCodes,
+              errors: r.errors,
+            });
+          }
         }
-      } catch (err) {
-        const message = `${kind} on ${db}: ${(err as Error).message}`;
-        log(`  failed: ${message}`);
-        onFailure(message);
       }
+    } finally {
+      await Promise.all(running.map((s) => s.stop()));
     }
   }
   rows.splice(0, rows.length, ...withRatios(rows));
