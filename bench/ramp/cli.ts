@@ -18,7 +18,7 @@ import { createHttpSender } from './load.ts';
 import { ENDPOINT_PATH, NOMINAL_SERVICE_MS, PRESETS, type AppKind, type Endpoint, type Preset, type Topology } from './presets.ts';
 import { freePort, spawnService, waitForHttp } from './processes.ts';
 import { createProgress } from './progress.ts';
-import { renderReport, latencyChart, throughputChart, verdict } from './report.ts';
+import { renderReport, latencyChart, secondsTable, throughputChart, verdict } from './report.ts';
 import { buildResult, machineInfo, RESULT_SCHEMA, runName, type RampResult, type RunConfig } from './results.ts';
 import { offeredRate, planArrivals, runPlan, type RampSpec } from './scheduler.ts';
 import { isOk, latencySummary, sinkPacing } from './stats.ts';
@@ -213,6 +213,7 @@ async function runRamp(
     await topology.stop();
   }
   const result = buildResult({
+    name,
     config,
     samples: record.samples,
     plan,
@@ -221,10 +222,10 @@ async function runRamp(
     command,
     machine,
   });
-  result.name = name;
   writeFileSync(path.join(outDir, `${name}.json`), `${JSON.stringify(result, null, 1)}\n`);
   writeFileSync(path.join(outDir, `${name}-latency.svg`), `${latencyChart(result)}\n`);
   writeFileSync(path.join(outDir, `${name}-throughput.svg`), `${throughputChart(result)}\n`);
+  process.stdout.write(`${name} (ceiling ${result.ceiling.reqPerS} req/s = ${result.ceiling.formula})\n${secondsTable(result)}\n`);
   process.stdout.write(`${name}: ${verdict(result)}\n`);
   const sink = result.pacing.sink;
   process.stdout.write(

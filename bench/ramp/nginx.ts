@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { LamphpError } from '../../bridge/errors.ts';
-import { stopProcess, waitForHttp } from './processes.ts';
+import { stopProcess, track, waitForHttp } from './processes.ts';
 
 export interface NginxConfOptions {
   /** Directory for the config, pid, logs and temp files; absolute. */
@@ -91,6 +91,7 @@ export async function startNginx(options: NginxConfOptions & { readyPath?: strin
     ['-p', options.dir, '-c', conf, '-e', path.join(options.dir, 'error.log'), '-g', 'daemon off;'],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  track(child);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const spawned = new Promise<void>((resolve, reject) => {

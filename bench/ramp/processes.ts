@@ -12,13 +12,14 @@ import { LamphpError } from '../../bridge/errors.ts';
 const children = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
-function track(child: ChildProcess): void {
+/** Stops `child` when this process exits (SIGTERM: nginx's master then stops its workers too). */
+export function track(child: ChildProcess): void {
   children.add(child);
   child.once('exit', () => children.delete(child));
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.once('exit', () => {
-      for (const c of children) if (c.exitCode === null && c.pid !== undefined) c.kill('SIGKILL');
+      for (const c of children) if (c.exitCode === null && c.pid !== undefined) c.kill('SIGTERM');
     });
   }
 }

@@ -141,7 +141,7 @@ function series(key: string, points: Array<[number, number] | null>, extra = '')
 function svgOpen(id: string, title: string): string {
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" id="${id}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" ` +
-    `font-family="system-ui, sans-serif" font-size="11" role="img" aria-label="${escapeXml(title)}">` +
+    `style="max-width:100%;height:auto" font-family="system-ui, sans-serif" font-size="11" role="img" aria-label="${escapeXml(title)}">` +
     `<title>${escapeXml(title)}</title><rect width="${W}" height="${H}" fill="#fafafa"/>` +
     `<text x="${W / 2}" y="14" text-anchor="middle" font-size="13" font-weight="600">${escapeXml(title)}</text>`
   );
@@ -311,4 +311,21 @@ ${summary}
 ${sections.join('\n')}
 </body></html>
 `;
+}
+
+/** A plain-text table of the per-second rows, one line every `everyS` seconds, for the terminal. */
+export function secondsTable(result: RampResult, everyS = 10): string {
+  const header = '    t  offered   sent     ok  errors (by status)         OK p50    p90    p99    max ms';
+  const lines = [header];
+  for (const row of result.seconds) {
+    if (row.t % everyS !== 0 && row.t !== result.seconds.length - 1) continue;
+    const errors = Object.entries(row.errors)
+      .map(([k, n]) => `${k}:${n}`)
+      .join(' ');
+    const ms = (v: number | null) => (v === null ? '–' : fmt(v)).padStart(6);
+    lines.push(
+      `${String(row.t).padStart(5)}  ${fmt(row.offered).padStart(7)}  ${String(row.sent).padStart(5)}  ${String(row.ok).padStart(5)}  ${String(errorCount(row)).padStart(6)} ${errors.padEnd(18).slice(0, 18)}  ${ms(row.latency.p50)} ${ms(row.latency.p90)} ${ms(row.latency.p99)} ${ms(row.latency.max)}`,
+    );
+  }
+  return lines.join('\n');
 }

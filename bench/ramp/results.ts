@@ -82,6 +82,7 @@ export function runName(config: Pick<RunConfig, 'preset' | 'topology' | 'endpoin
 }
 
 export function buildResult({
+  name,
   config,
   samples,
   plan,
@@ -91,6 +92,7 @@ export function buildResult({
   machine,
   date = new Date(),
 }: {
+  name?: string;
   config: RunConfig;
   samples: readonly Sample[];
   plan: readonly number[];
@@ -116,7 +118,7 @@ export function buildResult({
   const reqPerS = Math.round(ceilingReqPerS({ ...instanceThreads, serviceMs }) * 10) / 10;
   return {
     schema: RESULT_SCHEMA,
-    name: runName(config),
+    name: name ?? runName(config),
     date: date.toISOString(),
     command,
     machine,
