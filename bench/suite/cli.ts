@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { createLogger } from '../../bridge/log.ts';
 import { readConfig } from '../../bridge/config.ts';
 import { PARTS, PROFILES, type Part, type Profile } from './profile.ts';
-import { prepareTrees, mariadb, type BenchTrees, type Db } from './site.ts';
+import { helloTree, prepareTrees, mariadb, type BenchTrees, type Db } from './site.ts';
 import { runThroughput } from './throughput.ts';
 import { runOverhead } from './overhead.ts';
 import { runColdStarts } from './cold-start.ts';
@@ -168,9 +168,7 @@ export async function main(argv: string[]): Promise<number> {
   };
 
   try {
-    const hello = path.join(workDir, 'hello-only');
-    fs.mkdirSync(hello);
-    fs.writeFileSync(path.join(hello, 'hello.php'), "<?php echo 'Hello, world!';\n");
+    const hello = helloTree(workDir);
     if (parts.some((p) => p !== 'overhead')) {
       log(`preparing WordPress (${dbs.join(', ')}) in ${workDir}`);
       trees = await prepareTrees({ workDir, dbs, logger });

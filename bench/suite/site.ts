@@ -1,6 +1,6 @@
 /**
  * The trees the suite serves, prepared once per run in a temporary directory and shared by
- * every server: a hello.php directory, and one WordPress site per database (SQLite, and MySQL
+ * every server: a directory with only hello.php, and one WordPress site per database (SQLite, and MySQL
  * with a database created for the run and dropped after). Sites are prepared for Lambda
  * (`DISABLE_WP_CRON`), so no page view runs cron on either server.
  */
@@ -23,8 +23,6 @@ export interface BenchSite {
 }
 
 export interface BenchTrees {
-  /** A directory holding only hello.php. */
-  hello: string;
   sites: Partial<Record<Db, BenchSite>>;
   wordpressVersion: string;
   close(): Promise<void>;
@@ -38,10 +36,15 @@ export function dbEnv(site: BenchSite): Record<string, string> {
   return site.db === 'mysql' ? { DB_HOST: '127.0.0.1:3306', DB_NAME: site.dbName!, DB_USER: 'root', DB_PASSWORD: '' } : {};
 }
 
-export async function prepareTrees({ workDir, dbs, logger }: { workDir: string; dbs: readonly Db[]; logger: Logger }): Promise<BenchTrees> {
+/** A directory holding only hello.php. */
+export function helloTree(workDir: string): string {
   const hello = path.join(workDir, 'hello');
   fs.mkdirSync(hello, { recursive: true });
   fs.writeFileSync(path.join(hello, 'hello.php'), HELLO_PHP);
+  return hello;
+}
+
+export async function prepareTrees({ workDir, dbs, logger }: { workDir: string; dbs: readonly Db[]; logger: Logger }): Promise<BenchTrees> {
   const cacheDir = defaultCacheDir();
   const source = await resolveWordPressSource({ cacheDir, logger });
   const sites: Partial<Record<Db, BenchSite>> = {};
@@ -81,5 +84,5 @@ export async function prepareTrees({ workDir, dbs, logger }: { workDir: string; 
     await close();
     throw err;
   }
-  return { hello, sites, wordpressVersion: source.version ?? 'unknown', close };
+  return { sites, wordpressVersion: source.version ?? 'unknown', close };
 }
