@@ -93,7 +93,9 @@ export function renderSection(result: SuiteResult, jsonPath: string): string {
       `${o.invocations} sequential requests each after ${result.profile.overheadWarmup} untimed ones, one PHP worker. ` +
         '"Added" = path minus the direct engine call (same CGI environment, same engine). The Lambda-shaped round trip ' +
         'is timed from `invoke` to the posted response, starting once the runtime is polling `next` (its after-response ' +
-        'work is outside a caller\'s latency in Lambda); it includes the two loopback HTTP exchanges of the Runtime API.',
+        'work is outside a caller\'s latency in Lambda); it includes the two loopback HTTP exchanges of the Runtime API. ' +
+        'The paths run one after another, so on a busy machine their tails differ by chance: read the p50 column; a ' +
+        'negative added p99 is noise.',
     );
     out.push('');
     out.push(
