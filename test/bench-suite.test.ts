@@ -11,6 +11,8 @@ import { functionUrlEvent, resultToResponse } from '../bench/suite/lambda-event.
 import { withRatios, pagesFor, roundOrder } from '../bench/suite/throughput.ts';
 import { mergeLoads, type LoadResult } from '../bench/suite/load.ts';
 import { perRequest } from '../bench/suite/fsops.ts';
+import { SharedFsOpCounts, cellIndex, KINDS, CLASSES } from '../bench/suite/fsops-mount.ts';
+import os from 'node:os';
 import { renderSection, sortedRows } from '../bench/suite/report.ts';
 import { fpmConf, nginxFastCgiConf } from '../bench/native/native.ts';
 import type { SuiteResult, ThroughputRow } from '../bench/suite/result.ts';
@@ -269,6 +271,31 @@ describe('filesystem operations per request', () => {
   });
 });
 
+describe('shared fs-op cells (mount hook)', () => {
+  it('gives every (mount, kind, class) its own cell and reads them back in bench/fsops shape', () => {
+    const seen = new Set<number>();
+    for (const mount of [0, 1]) for (const kind of KINDS) for (const cls of CLASSES) seen.add(cellIndex(mount, kind, cls));
+    expect(seen.size).toBe(2 * KINDS.length * CLASSES.length);
+    expect(cellIndex(0, 'open', 'no-such-class')).toBe(cellIndex(0, 'open', 'php'));
+
+    const shared = new SharedFsOpCounts(os.tmpdir());
+    const cells = new Int32Array(shared.options.buffer);
+    cells[cellIndex(0, 'lstat', 'php')] = 5;
+    cells[cellIndex(0, 'read', 'sqlite')] = 3;
+    cells[cellIndex(1, 'read', 'other')] = 2;
+    expect(shared.counts()).toEqual({
+      total: 10,
+      byKind: { lstat: 5, read: 5 },
+      byClass: { 'root:php': { lstat: 5 }, 'root:sqlite': { read: 3 }, outside: { read: 2 } },
+      delayedMs: 0,
+    });
+    expect(perRequest(shared.counts(), 5).perRequest).toEqual({ total: 2, documentRoot: 1.6, outside: 0.4 });
+    shared.reset();
+    expect(shared.counts().total).toBe(0);
+    expect(shared.instrument.module).toMatch(/fsops-mount\.ts$/);
+  });
+});
+
 describe('report', () => {
   it('renders every part that ran, the ratios, the target verdict and the commands', () => {
     const result: SuiteResult = {
@@ -291,7 +318,7 @@ describe('report', () => {
         targetP50Ms: 0.3,
       },
       cold: [{ page: 'hello', server: 'serve', runsMs: [300, 320, 310, 305, 330], medianMs: 310 }],
-      fsops: [{ db: 'sqlite', requests: 10, perRequest: { total: 700, documentRoot: 680, outside: 20 }, byKind: { lstat: 300 }, byClass: { php: 400 }, raw: { total: 0, byKind: {}, byClass: {}, delayedMs: 0 } }],
+      fsops: [{ db: 'sqlite', requests: 10, perRequest: { total: 700, documentRoot: 680, outside: 20 }, byKind: { lstat: 300 }, byClass: { php: 400 }, mountHook: { perRequest: { total: 690, documentRoot: 679, outside: 11 }, byKind: {} }, raw: { total: 0, byKind: {}, byClass: {}, delayedMs: 0 } }],
       memory: [{ page: 'hello', db: 'sqlite', server: 'serve', processes: 1, warmupRequests: 200, rssAfterWarmupMiB: 300, requests: 5000, rssAfterMiB: 320, statusCodes: { '200': 5200 } }],
       failures: [{ part: 'memory', message: 'something\nstack' }],
     };
@@ -300,7 +327,7 @@ describe('report', () => {
     expect(md).toContain('| WordPress home | sqlite | lamphp serve | 1 | 8 | 120 | 200 | 3× | 2.5× | 0.4× | 0 |');
     expect(md).toContain('**met**');
     expect(md).toContain('| hello.php | lamphp serve --workers 1 | 310 | 300, 320, 310, 305, 330 |');
-    expect(md).toContain('| sqlite | 10 | 680 | lstat 300 | php 400 | 20 |');
+    expect(md).toContain('| sqlite | 10 | 680 | lstat 300 | php 400 | 20 | 679 |');
     expect(md).toContain('| hello.php | lamphp serve | 1 | 300 | 200 | 320 | 5000 | 0 |');
     expect(md).toContain('- memory: something');
     expect(md).not.toContain('stack');

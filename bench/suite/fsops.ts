@@ -1,17 +1,28 @@
 /**
  * Host filesystem operations per warm WordPress request on the document root — each one a
- * network round trip once the tree is on EFS. `lamphp serve --workers 1` runs with
- * fsops-preload.ts, which counts in its PHP worker thread (bench/fsops patchFs) and answers
- * over the IPC channel; requests are sequential, so counts divide cleanly.
+ * network round trip once the tree is on EFS — counted two ways, one worker, sequential
+ * requests (so counts divide cleanly):
+ * - in `lamphp serve`: `node --import fsops-preload.ts` patches `node:fs` in the PHP worker
+ *   thread (bench/fsops patchFs), read over IPC — every host call the server really makes;
+ * - at the engine's `instrumentMount` hook (fsops-mount.ts: bench/fsops' counting NODEFS
+ *   tables, counts in shared memory), engine and bridge in this process — the document root
+ *   mount alone.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'undici';
 import { freePort, stopProcess, waitForHttp } from '../ramp/processes.ts';
-import { LamphpError } from '../../bridge/errors.ts';
-import type { FsOpCounts } from '../fsops/counter.ts';
 import { NODE, serveArgs, serveEnv } from './servers.ts';
+import { createPhpWasmEngine } from '../../bridge/engine/php-wasm/index.ts';
+import { createBridge } from '../../bridge/handler.ts';
+import { readConfig } from '../../bridge/config.ts';
+import { createLogger } from '../../bridge/log.ts';
+import { LamphpError } from '../../bridge/errors.ts';
+import type { HttpRequest } from '../../bridge/http.ts';
+import type { FsOpCounts } from '../fsops/counter.ts';
+import { SharedFsOpCounts } from './fsops-mount.ts';
 import { round } from './stats.ts';
 import type { Db } from './site.ts';
 import type { FsopsRow } from './result.ts';
@@ -56,7 +67,39 @@ export function perRequest(counts: FsOpCounts, requests: number): Omit<FsopsRow,
   };
 }
 
-export async function countFsops({ root, db, warmup, requests, workDir }: { root: string; db: Db; warmup: number; requests: number; workDir: string }): Promise<FsopsRow> {
+/** Counts at the engine's document-root mount (instrumentMount hook), in this process. */
+export async function countFsopsMount({ root, warmup, requests, workDir }: { root: string; warmup: number; requests: number; workDir: string }): Promise<{ counts: FsOpCounts }> {
+  const counter = new SharedFsOpCounts(root);
+  const logger = createLogger({ level: 'warn' });
+  const config = readConfig({ ...process.env, LAMPHP_DOCUMENT_ROOT: root, LAMPHP_SESSION_DIR: path.join(workDir, 'sessions'), LAMPHP_WORKERS: '1' });
+  fs.mkdirSync(config.sessionDir, { recursive: true });
+  const engine = await createPhpWasmEngine({
+    documentRoot: root,
+    workers: 1,
+    queue: 10,
+    maxRequestsPerRuntime: config.maxRequestsPerRuntime,
+    sessionDir: config.sessionDir,
+    phpVersion: config.phpVersion,
+    instrumentMount: counter.instrument,
+    logger,
+  });
+  const bridge = createBridge({ config, engine, logger });
+  try {
+    const get = async () => {
+      const response = await bridge.handle(homeRequest(), { deadline: Date.now() + 60_000 });
+      if (response.status !== 200) throw new LamphpError('BENCH_STATUS', `WordPress home answered ${response.status} while counting fs operations`);
+    };
+    for (let i = 0; i < warmup; i++) await get();
+    counter.reset();
+    for (let i = 0; i < requests; i++) await get();
+    return { counts: counter.counts() };
+  } finally {
+    await bridge.close();
+  }
+}
+
+/** Counts in `lamphp serve`'s PHP worker thread (every host fs call it makes), via fsops-preload.ts. */
+export async function countFsopsServe({ root, warmup, requests, workDir }: { root: string; warmup: number; requests: number; workDir: string }): Promise<ReturnType<typeof perRequest>> {
   const port = await freePort();
   const logFile = path.join(workDir, `fsops-${port}.log`);
   const fd = fs.openSync(logFile, 'a');
@@ -78,9 +121,39 @@ export async function countFsops({ root, db, warmup, requests, workDir }: { root
     await ask(child, { t: 'reset' }, 'ack');
     for (let i = 0; i < requests; i++) await get();
     const { counts } = await ask<{ counts: FsOpCounts }>(child, { t: 'report' }, 'counts');
-    return { db, requests, ...perRequest(counts, requests), raw: counts };
+    return perRequest(counts, requests);
   } finally {
     await client.close();
     await stopProcess(child);
   }
+}
+
+/**
+ * Both counts for one site: the serve worker's host calls (what the running server does,
+ * whatever layer makes them) and the engine's mount hook (the document root mount alone);
+ * they agree while the mount is plain NODEFS.
+ */
+export async function countFsops(options: { root: string; db: Db; warmup: number; requests: number; workDir: string }): Promise<FsopsRow> {
+  const serve = await countFsopsServe(options);
+  const { counts } = await countFsopsMount(options);
+  const mount = perRequest(counts, options.requests);
+  return { db: options.db, requests: options.requests, ...serve, mountHook: { perRequest: mount.perRequest, byKind: mount.byKind }, raw: counts };
+}
+
+function homeRequest(): HttpRequest {
+  return {
+    method: 'GET',
+    path: '/',
+    query: '',
+    headers: { host: ['127.0.0.1:8080'], 'user-agent': ['lamphp-bench'] },
+    body: new Uint8Array(0),
+    clientAddress: '127.0.0.1',
+    clientPort: 40000,
+    scheme: 'http',
+    host: '127.0.0.1',
+    port: 8080,
+    protocol: 'HTTP/1.1',
+    requestId: randomUUID(),
+    receivedAt: Date.now(),
+  };
 }

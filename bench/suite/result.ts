@@ -52,6 +52,9 @@ export interface FsopsRow {
   byKind: Record<string, number>;
   /** Document-root operations per request by file class. */
   byClass: Record<string, number>;
+  /** The same requests counted at the engine's mount hook instead (document root mount only). */
+  mountHook?: { perRequest: { total: number; documentRoot: number; outside: number }; byKind: Record<string, number> };
+  /** Raw counts of the mount-hook pass. */
   raw: FsOpCounts;
 }
 
