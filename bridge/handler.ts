@@ -134,7 +134,12 @@ export function createBridge({ config, engine, logger, uploads, cdn }: BridgeOpt
       cdn?.take(request.requestId);
       const code = err instanceof EngineError ? err.code : 'ECRASHED';
       const mapped = ENGINE_STATUS[code] ?? ENGINE_STATUS.ECRASHED!;
-      log.error('php request failed', { code, script: target.scriptName, err });
+      if (code === 'EBUSY' || code === 'ECLOSED') {
+        // Expected under overload or shutdown: one short line, not a stack per refused request.
+        log.warn('php request refused', { code, script: target.scriptName });
+      } else {
+        log.error('php request failed', { code, script: target.scriptName, err });
+      }
       if (uploads && err instanceof EngineError && err.touched && err.touched.length > 0) {
         // What a stopped request already wrote is published too; nobody waits for it now.
         const plan = uploads.afterPhp(err.touched, request.requestId, log);
