@@ -65,6 +65,10 @@ export interface Config {
   /** Bytes of stdout and of stderr a console invocation returns, each. */
   consoleOutputLimit: number;
   cache: CachePolicySettings;
+  /** Serve the document root's code from memory in each PHP worker (engine/php-wasm/code-cache.ts). */
+  codeCache: boolean;
+  /** How long a cached code-tree entry is trusted before it is checked again (changes made outside lamphp), ms. */
+  codeRevalidateMs: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -142,6 +146,8 @@ export function readConfig(env: Env = process.env, overrides: Partial<Config> = 
     console: bool(env, 'LAMPHP_CONSOLE', true),
     cronScript: (str(env, 'LAMPHP_CRON_SCRIPT') ?? 'wp-cron.php').replace(/^\/+/, ''),
     consoleOutputLimit: int(env, 'LAMPHP_CONSOLE_OUTPUT_LIMIT', 1024 * 1024),
+    codeCache: bool(env, 'LAMPHP_CODE_CACHE', true),
+    codeRevalidateMs: int(env, 'LAMPHP_CODE_REVALIDATE_MS', 2000),
     cache: {
       versioned: str(env, 'LAMPHP_CACHE_VERSIONED') ?? DEFAULT_CACHE.versioned,
       static: str(env, 'LAMPHP_CACHE_STATIC') ?? DEFAULT_CACHE.static,

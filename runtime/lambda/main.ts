@@ -51,6 +51,7 @@ async function boot(env: NodeJS.ProcessEnv, logger: Logger): Promise<{ handler: 
     sessionDir: config.sessionDir,
     phpVersion: config.phpVersion,
     ...(config.phpIni && { userIniFile: config.phpIni }),
+    ...(config.codeCache && { codeCache: { revalidateMs: config.codeRevalidateMs } }),
     ...(uploads && { uploadsDir: uploadsWatchDir(config) }),
     ...(onMessage && { onMessage }),
     logger: log,

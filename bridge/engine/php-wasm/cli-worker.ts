@@ -10,6 +10,7 @@ import type { WorkerSpec } from './protocol.ts';
 import { bootRuntime } from './runtime.ts';
 import { ownBuffer } from './protocol.ts';
 import { journalPhpWasmUploads, type UploadsJournal } from '../../uploads/fs-journal.ts';
+import { codeCacheOf } from './code-cache.ts';
 
 export type CliToWorker =
   | { t: 'cli'; argv: string[]; env: Record<string, string> }
@@ -77,6 +78,7 @@ export async function serveCli(port: MessagePort, spec: WorkerSpec): Promise<voi
       const response = await php.cli(msg.argv, { env: msg.env });
       await Promise.all([pump(response.stdout, 'stdout'), pump(response.stderr, 'stderr')]);
       const exitCode = await response.exitCode;
+      codeCacheOf(php)?.endRequest(); // a console script that changed code (wp plugin update) tells every instance
       const touched = uploads?.take();
       post({ t: 'exit', exitCode, ...(touched && touched.length > 0 && { touched }) });
     } catch (error) {

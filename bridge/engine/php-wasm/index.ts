@@ -51,8 +51,20 @@ export interface PhpWasmEngineOptions {
   uploadsDir?: string;
   /** Mount handler module used in every worker in place of php-wasm's NODEFS handler (tests, benchmarks). */
   instrumentMount?: MountInstrument;
+  /**
+   * Serve the document root's code from memory in each worker, revalidated by a version marker
+   * (code-cache.ts); the uploads, session and extra directories and SQLite files pass through.
+   */
+  codeCache?: { revalidateMs: number; exclude?: string[] };
   logger: Logger;
 }
+
+/**
+ * Directories under a WordPress root that change while the site runs: never cached. SQLite files
+ * (and their journals) pass through wherever they are, so wp-content/database's other files
+ * (index.php, .htaccess, checked on every request) are still cached.
+ */
+export const CODE_CACHE_EXCLUDE = ['wp-content/cache', 'wp-content/upgrade', 'wp-content/uploads'];
 
 export interface PhpWasmEngine extends PhpEngine {
   /** Resolves when no runtime is booting (rotation successors, replacements). */
@@ -72,6 +84,16 @@ export async function createPhpWasmEngine(options: PhpWasmEngineOptions): Promis
     enforced: { 'session.save_path': sessionDir },
   });
   const mounts = mountList([documentRoot, sessionDir, ...(options.extraMounts ?? [])]);
+  const codeCache = options.codeCache && {
+    root: documentRoot,
+    revalidateMs: options.codeCache.revalidateMs,
+    exclude: [
+      ...[...CODE_CACHE_EXCLUDE, ...(options.codeCache.exclude ?? [])].map((dir) => path.resolve(documentRoot, dir)),
+      sessionDir,
+      ...(options.uploadsDir ? [path.resolve(options.uploadsDir)] : []),
+      ...(options.extraMounts ?? []).map((dir) => path.resolve(dir)),
+    ],
+  };
   let nextProcessId = 1;
   const locks = new LockHub();
   const release = (spec: WorkerSpec) => locks.release(spec.processId, spec.locks);
@@ -85,6 +107,7 @@ export async function createPhpWasmEngine(options: PhpWasmEngineOptions): Promis
     locks: locks.link(),
     ...(options.uploadsDir && { uploadsDir: path.resolve(options.uploadsDir) }),
     ...(options.instrumentMount && { instrumentMount: options.instrumentMount }),
+    ...(codeCache && { codeCache }),
   });
   const pool = new WorkerPool({
     workers: options.workers,

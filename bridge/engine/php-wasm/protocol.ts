@@ -1,4 +1,5 @@
 import type { WorkerLockLink } from './locks.ts';
+import type { CodeCacheSpec } from './code-cache.ts';
 
 /** Messages between the pool (main thread) and a PHP worker. Bodies travel as transferred ArrayBuffers. */
 
@@ -21,6 +22,8 @@ export interface WorkerSpec {
   cli?: boolean;
   /** Replaces the host mount handler (fault injection, fs-op counting); see index.ts. */
   instrumentMount?: MountInstrument;
+  /** Serve the code tree at `codeCache.root` from memory, revalidated by a version marker (code-cache.ts). */
+  codeCache?: CodeCacheSpec;
 }
 
 /**

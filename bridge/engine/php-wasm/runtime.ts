@@ -2,6 +2,7 @@
 import { PHP, PHPResponse, type PhpInstance } from './php-wasm-api.ts';
 import { bindUserSpace, createNodeFsMountHandler, loadNodeRuntime } from './php-wasm-node.ts';
 import { workerLockManager } from './worker-locks.ts';
+import { CodeTreeCache } from './code-cache.ts';
 import type { WorkerSpec } from './protocol.ts';
 
 /** Where php-wasm reads php.ini from (not exported by @php-wasm/universal's ESM build). */
@@ -27,9 +28,15 @@ export async function bootRuntime(spec: WorkerSpec): Promise<PhpInstance> {
   const mountHandler = instrument
     ? ((await import(instrument.module)) as { instrumentMount(dir: string, options: unknown): unknown }).instrumentMount
     : undefined;
+  const codeCache = spec.codeCache && !mountHandler ? new CodeTreeCache(spec.codeCache) : undefined;
   for (const dir of spec.mounts) {
     php.mkdir(dir);
-    await php.mount(dir, mountHandler ? mountHandler(dir, instrument!.options) : createNodeFsMountHandler(dir));
+    const handler = mountHandler
+      ? mountHandler(dir, instrument!.options)
+      : codeCache && dir === spec.codeCache!.root
+        ? codeCache.mountHandler(dir)
+        : createNodeFsMountHandler(dir);
+    await php.mount(dir, handler);
   }
   php.chdir(spec.cwd);
   // PHP's module startup (extensions, opcache memory) runs on the first request: pay it at boot,

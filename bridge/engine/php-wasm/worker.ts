@@ -9,6 +9,7 @@ import { toRunOptions } from './request.ts';
 import { ownBuffer, type FromWorker, type ToWorker, type WorkerSpec } from './protocol.ts';
 import { journalPhpWasmUploads, type UploadsJournal } from '../../uploads/fs-journal.ts';
 import { serveCli } from './cli-worker.ts';
+import { codeCacheOf, type CodeTreeCache } from './code-cache.ts';
 
 const port = parentPort!;
 const spec = workerData as WorkerSpec;
@@ -18,11 +19,13 @@ let currentId = 0;
 let nextCallId = 1;
 const pendingCalls = new Map<number, { resolve: (v: string) => void; reject: (e: Error) => void }>();
 let uploads: UploadsJournal | undefined;
+let codeCache: CodeTreeCache | undefined;
 
 async function serve(php: PhpInstance, id: number, env: Record<string, string>, body: ArrayBuffer | null): Promise<void> {
   currentId = id;
   let response: PhpResponseData;
   uploads?.reset();
+  codeCache?.beginRequest();
   const script = env.SCRIPT_FILENAME;
   if (!script || !php.fileExists(script)) {
     // php-wasm would throw and then treat the runtime as crashed; answer like php-fpm instead.
@@ -34,6 +37,7 @@ async function serve(php: PhpInstance, id: number, env: Record<string, string>, 
   try {
     const streamed = await php.runStream(toRunOptions(env, body ? new Uint8Array(body) : undefined));
     response = await PHPResponse.fromStreamedResponse(streamed);
+    codeCache?.endRequest(); // before the answer: the next request anywhere sees this one's code writes
   } catch (error) {
     // Not a PHP exit code: the runtime is broken (wasm trap, fd exhaustion). The pool replaces us.
     const err = error as Error;
@@ -62,6 +66,7 @@ async function main(): Promise<void> {
   let php: PhpInstance;
   try {
     php = await bootRuntime(spec);
+    codeCache = codeCacheOf(php);
     if (spec.uploadsDir) {
       uploads = await journalPhpWasmUploads(php, spec.uploadsDir, (t) => post({ t: 'touched', id: currentId, ...t }));
     }
