@@ -102,6 +102,13 @@ function versions(trees: BenchTrees | undefined, dbs: Db[]): Record<string, stri
   return v;
 }
 
+function commit(): string | undefined {
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8' });
+  if (head.status !== 0) return undefined;
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: REPO, encoding: 'utf8' });
+  return head.stdout.trim() + (dirty.stdout.trim() ? '+changes' : '');
+}
+
 function machine(): Machine {
   const cpus = os.cpus();
   return {
@@ -135,6 +142,7 @@ export async function main(argv: string[]): Promise<number> {
     dbs,
     startedAt: new Date().toISOString(),
     command: `npm run bench${argv.length ? ' -- ' + argv.join(' ') : ''}`,
+    commit: commit(),
     machine: machine(),
     versions: {},
     failures: [],

@@ -88,6 +88,8 @@ export interface SuiteResult {
   startedAt: string;
   finishedAt?: string;
   command: string;
+  /** Short hash of the commit measured (plus `+changes` when the tree had uncommitted changes). */
+  commit?: string;
   machine: Machine;
   versions: Record<string, string>;
   throughput?: ThroughputRow[];
