@@ -24,3 +24,4 @@ export {
 } from './wp-config.ts';
 export { generatePassword, installWordPress, type InstallOptions, type RequestHandler } from './install.ts';
 export { defaultDebianRoots, REPO_DEBIAN_ROOT } from './debian.ts';
+export type { InstallCommand, InstallCommandResult } from './install-site.ts';

@@ -11,18 +11,10 @@
  *   {"lamphp":{"command":"install","mode":"install"|"update","siteUrl":…,"distributionId":…,
  *              "assetBucket"?:…,"assetKey"?:…}}                  the stack's install custom resource
  */
+import type { InstallCommand } from '../../../bridge/wordpress/index.ts';
 
-export interface InstallCommandFields {
-  command: 'install';
-  mode?: 'install' | 'update';
-  siteUrl?: string;
-  distributionId?: string;
-  assetBucket?: string;
-  assetKey?: string;
-  title?: string;
-  adminUser?: string;
-  adminEmail?: string;
-}
+/** The install command's fields, as bridge/wordpress/install-site.ts defines them. */
+export type InstallCommandFields = InstallCommand;
 
 export type Command =
   | { name: 'cron'; via: 'lamphp' | 'eventbridge' }
