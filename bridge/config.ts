@@ -69,6 +69,8 @@ export interface Config {
   codeCache: boolean;
   /** How long a cached code-tree entry is trusted before it is checked again (changes made outside lamphp), ms. */
   codeRevalidateMs: number;
+  /** Keep an opcache snapshot per code version on the document root's filesystem for cold starts. */
+  opcacheSnapshot: boolean;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -148,6 +150,7 @@ export function readConfig(env: Env = process.env, overrides: Partial<Config> = 
     consoleOutputLimit: int(env, 'LAMPHP_CONSOLE_OUTPUT_LIMIT', 1024 * 1024),
     codeCache: bool(env, 'LAMPHP_CODE_CACHE', true),
     codeRevalidateMs: int(env, 'LAMPHP_CODE_REVALIDATE_MS', 2000),
+    opcacheSnapshot: bool(env, 'LAMPHP_OPCACHE_SNAPSHOT', true),
     cache: {
       versioned: str(env, 'LAMPHP_CACHE_VERSIONED') ?? DEFAULT_CACHE.versioned,
       static: str(env, 'LAMPHP_CACHE_STATIC') ?? DEFAULT_CACHE.static,

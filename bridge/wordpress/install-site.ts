@@ -28,6 +28,7 @@ import type { Env } from '../config.ts';
 import { readConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { createS3Client } from '../uploads/store.ts';
+import { bumpCodeVersion } from '../engine/php-wasm/code-cache.ts';
 import type { HttpRequest } from '../http.ts';
 import { installMuPlugins } from './mu-plugin/index.ts';
 import { prepareSite, SALTS_FILE } from './site.ts';
@@ -271,6 +272,9 @@ export async function installSite(options: InstallSiteOptions): Promise<InstallS
       actions.push(`Recorded CloudFront distribution ${options.distributionId} for invalidations`);
     }
   }
+
+  // Files written here bypass PHP: tell every instance's code-tree cache (and this one's, before the installer runs).
+  bumpCodeVersion(site);
 
   if (options.runInstaller) {
     const { handle, ...values } = options.runInstaller;

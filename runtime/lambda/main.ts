@@ -52,6 +52,7 @@ async function boot(env: NodeJS.ProcessEnv, logger: Logger): Promise<{ handler: 
     phpVersion: config.phpVersion,
     ...(config.phpIni && { userIniFile: config.phpIni }),
     ...(config.codeCache && { codeCache: { revalidateMs: config.codeRevalidateMs } }),
+    ...(config.opcacheSnapshot && { opcacheSnapshot: { afterRequests: 3 } }),
     ...(uploads && { uploadsDir: uploadsWatchDir(config) }),
     ...(onMessage && { onMessage }),
     logger: log,

@@ -117,6 +117,7 @@ export async function serve(flags: ServeFlags, env: NodeJS.ProcessEnv = process.
     phpVersion: config.phpVersion,
     ...(config.phpIni && { userIniFile: config.phpIni }),
     ...(config.codeCache && { codeCache: { revalidateMs: config.codeRevalidateMs } }),
+    ...(config.opcacheSnapshot && { opcacheSnapshot: { afterRequests: 3 } }),
     // PHP's limits follow what this front door accepts (php.ini's defaults fit Lambda's 6 MB).
     iniOverrides: { post_max_size: String(config.maxBodyBytes), upload_max_filesize: String(config.maxBodyBytes) },
     ...(uploads && { uploadsDir: uploadsWatchDir(config), onMessage: uploads.onMessage }),

@@ -15,6 +15,7 @@ import type { MessageHook } from './php-worker.ts';
 import { runCli, type CliRun, type CliResult } from './cli.ts';
 import type { WorkerSpec } from './protocol.ts';
 import type { MountInstrument } from './protocol.ts';
+import { snapshotFile, SNAPSHOT_DIR } from './opcache-snapshot.ts';
 
 export type { MessageHook } from './php-worker.ts';
 export type { CliRun, CliResult } from './cli.ts';
@@ -56,6 +57,8 @@ export interface PhpWasmEngineOptions {
    * (code-cache.ts); the uploads, session and extra directories and SQLite files pass through.
    */
   codeCache?: { revalidateMs: number; exclude?: string[] };
+  /** Keep opcache's file cache as a snapshot on the document root's filesystem for cold starts (opcache-snapshot.ts). */
+  opcacheSnapshot?: { afterRequests: number };
   logger: Logger;
 }
 
@@ -90,6 +93,7 @@ export async function createPhpWasmEngine(options: PhpWasmEngineOptions): Promis
     exclude: [
       ...[...CODE_CACHE_EXCLUDE, ...(options.codeCache.exclude ?? [])].map((dir) => path.resolve(documentRoot, dir)),
       sessionDir,
+      path.join(documentRoot, SNAPSHOT_DIR),
       ...(options.uploadsDir ? [path.resolve(options.uploadsDir)] : []),
       ...(options.extraMounts ?? []).map((dir) => path.resolve(dir)),
     ],
@@ -108,6 +112,8 @@ export async function createPhpWasmEngine(options: PhpWasmEngineOptions): Promis
     ...(options.uploadsDir && { uploadsDir: path.resolve(options.uploadsDir) }),
     ...(options.instrumentMount && { instrumentMount: options.instrumentMount }),
     ...(codeCache && { codeCache }),
+    // Keyed by the code version each runtime boots with.
+    ...(options.opcacheSnapshot && { opcacheSnapshot: { file: snapshotFile(documentRoot, options.phpVersion), afterRequests: options.opcacheSnapshot.afterRequests } }),
   });
   const pool = new WorkerPool({
     workers: options.workers,

@@ -1,5 +1,6 @@
 import type { WorkerLockLink } from './locks.ts';
 import type { CodeCacheSpec } from './code-cache.ts';
+import type { OpcacheSnapshotSpec } from './opcache-snapshot.ts';
 
 /** Messages between the pool (main thread) and a PHP worker. Bodies travel as transferred ArrayBuffers. */
 
@@ -24,6 +25,8 @@ export interface WorkerSpec {
   instrumentMount?: MountInstrument;
   /** Serve the code tree at `codeCache.root` from memory, revalidated by a version marker (code-cache.ts). */
   codeCache?: CodeCacheSpec;
+  /** Restore opcache's file cache from this snapshot before the first request; write it when missing (opcache-snapshot.ts). */
+  opcacheSnapshot?: OpcacheSnapshotSpec;
 }
 
 /**

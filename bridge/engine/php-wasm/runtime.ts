@@ -3,6 +3,7 @@ import { PHP, PHPResponse, type PhpInstance } from './php-wasm-api.ts';
 import { bindUserSpace, createNodeFsMountHandler, loadNodeRuntime } from './php-wasm-node.ts';
 import { workerLockManager } from './worker-locks.ts';
 import { CodeTreeCache } from './code-cache.ts';
+import { restoreSnapshot, SNAPSHOT_INI } from './opcache-snapshot.ts';
 import type { WorkerSpec } from './protocol.ts';
 
 /** Where php-wasm reads php.ini from (not exported by @php-wasm/universal's ESM build). */
@@ -23,7 +24,8 @@ export async function bootRuntime(spec: WorkerSpec): Promise<PhpInstance> {
   // Opcache stays inert under php-wasm's default SAPI name; `cli`/`cgi-fcgi` change app behaviour,
   // so `cli` is only for console runtimes, which run PHP's own CLI.
   await php.setSapiName(spec.cli ? 'cli' : 'fpm-fcgi');
-  php.writeFile(PHP_INI_PATH, php.readFileAsText(PHP_INI_PATH) + '\n' + spec.iniText);
+  const snapshotIni = spec.opcacheSnapshot && !spec.cli ? `[opcache]\n${SNAPSHOT_INI}` : '';
+  php.writeFile(PHP_INI_PATH, php.readFileAsText(PHP_INI_PATH) + '\n' + spec.iniText + snapshotIni);
   const instrument = spec.instrumentMount;
   const mountHandler = instrument
     ? ((await import(instrument.module)) as { instrumentMount(dir: string, options: unknown): unknown }).instrumentMount
@@ -39,6 +41,8 @@ export async function bootRuntime(spec: WorkerSpec): Promise<PhpInstance> {
     await php.mount(dir, handler);
   }
   php.chdir(spec.cwd);
+  // Before PHP starts: opcache reads its file cache from here on the first request.
+  if (snapshotIni) restoreSnapshot(php as unknown as Parameters<typeof restoreSnapshot>[0], spec.opcacheSnapshot!);
   // PHP's module startup (extensions, opcache memory) runs on the first request: pay it at boot,
   // not on the first visitor after a rotation.
   // Not for a console runtime: php.cli() must be its first run.

@@ -10,6 +10,7 @@ import { ownBuffer, type FromWorker, type ToWorker, type WorkerSpec } from './pr
 import { journalPhpWasmUploads, type UploadsJournal } from '../../uploads/fs-journal.ts';
 import { serveCli } from './cli-worker.ts';
 import { codeCacheOf, type CodeTreeCache } from './code-cache.ts';
+import { saveSnapshot } from './opcache-snapshot.ts';
 
 const port = parentPort!;
 const spec = workerData as WorkerSpec;
@@ -59,6 +60,21 @@ async function serve(php: PhpInstance, id: number, env: Record<string, string>, 
     },
     [bytes],
   );
+  maybeSaveSnapshot(php);
+}
+
+let served = 0;
+let snapshotDone = !spec.opcacheSnapshot;
+
+/** After the answer: the first worker to serve a few requests for this code version writes the opcache snapshot. */
+function maybeSaveSnapshot(php: PhpInstance): void {
+  if (snapshotDone || ++served < spec.opcacheSnapshot!.afterRequests) return;
+  snapshotDone = true;
+  try {
+    saveSnapshot(php as unknown as Parameters<typeof saveSnapshot>[0], spec.opcacheSnapshot!);
+  } catch {
+    // A read-only or full filesystem: cold starts stay as they were.
+  }
 }
 
 async function main(): Promise<void> {
