@@ -52,6 +52,8 @@ export interface Config {
   deadlineMarginMs: number | undefined;
   /** Requests a PHP runtime serves before it is replaced (php-wasm leaks 2 fds per request). */
   maxRequestsPerRuntime: number;
+  /** `sequential` stops a runtime before booting its successor (one runtime's memory); `overlap` boots it alongside. */
+  rotation: 'overlap' | 'sequential';
   /** Host directory for PHP sessions, shared by all workers. */
   sessionDir: string;
   /** Additional php.ini file applied after lamphp's own. */
@@ -142,6 +144,8 @@ export function readConfig(env: Env = process.env, overrides: Partial<Config> = 
     requestTimeoutMs: int(env, 'LAMPHP_REQUEST_TIMEOUT_MS', 30_000, 1),
     deadlineMarginMs: str(env, 'LAMPHP_DEADLINE_MARGIN_MS') === undefined ? undefined : int(env, 'LAMPHP_DEADLINE_MARGIN_MS', 0),
     maxRequestsPerRuntime: int(env, 'LAMPHP_MAX_REQUESTS_PER_RUNTIME', 1000, 1),
+    // In Lambda the successor boots in the after-response slot, and two runtimes would not fit 512 MB.
+    rotation: oneOf(env, 'LAMPHP_ROTATION', ['overlap', 'sequential'] as const, inLambda ? 'sequential' : 'overlap'),
     sessionDir: path.resolve(str(env, 'LAMPHP_SESSION_DIR') ?? path.join(os.tmpdir(), 'lamphp-sessions')),
     phpIni: str(env, 'LAMPHP_PHP_INI'),
     maxBodyBytes: int(env, 'LAMPHP_MAX_BODY_BYTES', 32 * 1024 * 1024, 1),

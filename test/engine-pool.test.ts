@@ -115,6 +115,33 @@ describe('runtime rotation', () => {
   });
 });
 
+describe('sequential rotation (the Lambda default)', () => {
+  it('stops a runtime before its successor boots, and every request is still served', async () => {
+    const { engine, logger } = await startEngine({ workers: 1, maxRequestsPerRuntime: 100, rotation: 'sequential' });
+    try {
+      const pids = new Set<number>();
+      for (let i = 0; i < 450; i++) {
+        const r = await engine.handle(cgi('pid.php'), inSeconds(30));
+        if (r.status !== 200) throw new Error(`request ${i} failed: ${r.status} ${r.errors}`);
+        pids.add(json(r).pid);
+        await engine.idle();
+      }
+      expect(engine.stats()).toMatchObject({ workers: 1, requests: 450, restarts: 0, rotations: 4 });
+      expect(pids.size).toBe(5);
+      expect(logger.records.filter((r) => r.msg === 'PHP runtime rotated' && r.rotation === 'sequential')).toHaveLength(4);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('is what a Lambda environment gets by default; a local server overlaps', async () => {
+    const { readConfig } = await import('../bridge/config.ts');
+    expect(readConfig({ AWS_LAMBDA_FUNCTION_NAME: 'f' }).rotation).toBe('sequential');
+    expect(readConfig({}).rotation).toBe('overlap');
+    expect(readConfig({ LAMPHP_ROTATION: 'overlap', AWS_LAMBDA_FUNCTION_NAME: 'f' }).rotation).toBe('overlap');
+  });
+});
+
 describe('sessions', () => {
   it('finds a session from another worker and after a rotation', async () => {
     const { engine } = await startEngine({ workers: 2, maxRequestsPerRuntime: 5 });

@@ -42,17 +42,9 @@ async function boot(env: NodeJS.ProcessEnv, logger: Logger): Promise<{ handler: 
   // PHP's post_message_to_js() has one target: each feature answers its own messages.
   const onMessage = chainMessageHooks(uploads?.onMessage, cdn?.onMessage);
   // Imported here so that an engine that cannot even load is reported as an init error.
-  const { createPhpWasmEngine } = await import('../../bridge/engine/php-wasm/index.ts');
+  const { createPhpWasmEngine, engineOptionsFromConfig } = await import('../../bridge/engine/php-wasm/index.ts');
   const engine = await createPhpWasmEngine({
-    documentRoot: config.documentRoot,
-    workers: config.workers,
-    queue: config.queue,
-    maxRequestsPerRuntime: config.maxRequestsPerRuntime,
-    sessionDir: config.sessionDir,
-    phpVersion: config.phpVersion,
-    ...(config.phpIni && { userIniFile: config.phpIni }),
-    ...(config.codeCache && { codeCache: { revalidateMs: config.codeRevalidateMs } }),
-    ...(config.opcacheSnapshot && { opcacheSnapshot: { afterRequests: 3 } }),
+    ...engineOptionsFromConfig(config),
     ...(uploads && { uploadsDir: uploadsWatchDir(config) }),
     ...(onMessage && { onMessage }),
     logger: log,

@@ -6,7 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createBridge, createLogger, LamphpError, readConfig, uploadsSyncFromConfig, uploadsWatchDir, type Config, type Logger } from '../../bridge/index.ts';
-import { createPhpWasmEngine } from '../../bridge/engine/php-wasm/index.ts';
+import { createPhpWasmEngine, engineOptionsFromConfig } from '../../bridge/engine/php-wasm/index.ts';
 import {
   dbSettingsFromEnv,
   generatePassword,
@@ -109,15 +109,7 @@ export async function serve(flags: ServeFlags, env: NodeJS.ProcessEnv = process.
   fs.mkdirSync(config.sessionDir, { recursive: true });
   const uploads = uploadsSyncFromConfig(config, log, env);
   const engine = await createPhpWasmEngine({
-    documentRoot: config.documentRoot,
-    workers: config.workers,
-    queue: config.queue,
-    maxRequestsPerRuntime: config.maxRequestsPerRuntime,
-    sessionDir: config.sessionDir,
-    phpVersion: config.phpVersion,
-    ...(config.phpIni && { userIniFile: config.phpIni }),
-    ...(config.codeCache && { codeCache: { revalidateMs: config.codeRevalidateMs } }),
-    ...(config.opcacheSnapshot && { opcacheSnapshot: { afterRequests: 3 } }),
+    ...engineOptionsFromConfig(config),
     // PHP's limits follow what this front door accepts (php.ini's defaults fit Lambda's 6 MB).
     iniOverrides: { post_max_size: String(config.maxBodyBytes), upload_max_filesize: String(config.maxBodyBytes) },
     ...(uploads && { uploadsDir: uploadsWatchDir(config), onMessage: uploads.onMessage }),

@@ -34,6 +34,8 @@ export interface PhpWasmEngineOptions {
   queue: number;
   /** Requests a runtime serves before it is replaced (php-wasm leaks 2 fds per request, aborts near 2045). */
   maxRequestsPerRuntime: number;
+  /** How a runtime is replaced at its quota (see WorkerPool): `overlap` (default) or `sequential`. */
+  rotation?: 'overlap' | 'sequential';
   /** Host directory for session files, mounted at the same path in every worker. */
   sessionDir: string;
   /** PHP version, e.g. '8.3'. */
@@ -119,6 +121,7 @@ export async function createPhpWasmEngine(options: PhpWasmEngineOptions): Promis
     workers: options.workers,
     queue: options.queue,
     maxRequestsPerRuntime: options.maxRequestsPerRuntime,
+    ...(options.rotation && { rotation: options.rotation }),
     logger: options.logger,
     onMessage: options.onMessage,
     onWorkerExit: release,
@@ -166,3 +169,4 @@ function realpathOrSelf(dir: string): string {
     return dir; // a missing directory fails at mount time, with its name in the message
   }
 }
+export { engineOptionsFromConfig, type ConfiguredEngineOptions } from './from-config.ts';

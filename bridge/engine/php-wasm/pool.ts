@@ -17,6 +17,12 @@ export interface PoolOptions {
   workers: number;
   queue: number;
   maxRequestsPerRuntime: number;
+  /**
+   * `overlap`: a successor boots while the old runtime keeps serving (no request waits, two
+   * runtimes' memory for a moment). `sequential`: the old runtime is stopped first, then its
+   * successor boots (one runtime's memory; in Lambda the boot happens in the after-response slot).
+   */
+  rotation?: 'overlap' | 'sequential';
   /** Spec for a new worker; called once per runtime (each gets a fresh processId). */
   spec(): WorkerSpec;
   logger: Logger;
@@ -219,6 +225,15 @@ export class WorkerPool implements PhpEngine {
   #maybeRotate(worker: PhpWorker): void {
     if (this.#closed || !this.#members.includes(worker)) return;
     if (worker.served < this.#options.maxRequestsPerRuntime || this.#successors.has(worker)) return;
+    if (this.#options.rotation === 'sequential') {
+      // Free the old runtime before booting the next: a runtime is ~250 MB, two would not fit a small function.
+      this.#members.splice(this.#members.indexOf(worker), 1);
+      void worker.terminate();
+      this.#stats.rotations++;
+      this.#log.info('PHP runtime rotated', { processId: worker.processId, served: worker.served, rotation: 'sequential' });
+      this.#adopt(this.#spawn(), undefined);
+      return;
+    }
     const successor = this.#spawn();
     this.#successors.set(worker, successor);
     this.#adopt(successor, worker);
