@@ -31,6 +31,7 @@ interface SnapshotFs {
   readFileAsBuffer(path: string): Uint8Array;
   listFiles(path: string): string[];
   isDir(path: string): boolean;
+  unlink(path: string): void;
 }
 
 /**
@@ -78,25 +79,51 @@ export function restoreSnapshot(php: SnapshotFs, spec: OpcacheSnapshotSpec): num
 /** Writes the runtime's file cache as the snapshot, unless one exists; temp file + rename, so readers see all or nothing. */
 export function saveSnapshot(php: SnapshotFs, spec: OpcacheSnapshotSpec): boolean {
   if (fs.existsSync(spec.file)) return false;
-  const parts: Buffer[] = [];
+  fs.mkdirSync(path.dirname(spec.file), { recursive: true });
+  const temp = `${spec.file}.${process.pid}-${threadId}.tmp`;
+  // One file at a time: the ~20 MB never sit in this thread's heap at once (it stays in the runtime's RSS).
+  const fd = fs.openSync(temp, 'w');
+  let files = 0;
+  try {
+    const walk = (dir: string) => {
+      for (const name of php.listFiles(dir)) {
+        const full = `${dir}/${name}`;
+        if (php.isDir(full)) walk(full);
+        else {
+          const rel = Buffer.from(path.posix.relative(OPCACHE_DIR, full));
+          const data = php.readFileAsBuffer(full);
+          writeAll(fd, Buffer.concat([u32(rel.length), rel, u32(data.byteLength)]));
+          writeAll(fd, data);
+          files++;
+        }
+      }
+    };
+    walk(OPCACHE_DIR);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (files === 0) {
+    fs.rmSync(temp, { force: true });
+    return false;
+  }
+  fs.renameSync(temp, spec.file);
+  return true;
+}
+
+/**
+ * Drops the runtime's copy of the file cache once the snapshot is settled: the scripts the pages
+ * use are in shared memory by then, and MEMFS holds file contents in the JS heap (~20 MB for
+ * WordPress). Scripts compiled later are filed again as usual.
+ */
+export function releaseFileCache(php: SnapshotFs): void {
   const walk = (dir: string) => {
     for (const name of php.listFiles(dir)) {
       const full = `${dir}/${name}`;
       if (php.isDir(full)) walk(full);
-      else {
-        const rel = Buffer.from(path.posix.relative(OPCACHE_DIR, full));
-        const data = php.readFileAsBuffer(full);
-        parts.push(u32(rel.length), rel, u32(data.byteLength), Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-      }
+      else php.unlink(full);
     }
   };
   walk(OPCACHE_DIR);
-  if (parts.length === 0) return false;
-  fs.mkdirSync(path.dirname(spec.file), { recursive: true });
-  const temp = `${spec.file}.${process.pid}-${threadId}.tmp`;
-  fs.writeFileSync(temp, Buffer.concat(parts));
-  fs.renameSync(temp, spec.file);
-  return true;
 }
 
 function* entries(bytes: Buffer): Generator<[string, Uint8Array]> {
@@ -110,6 +137,10 @@ function* entries(bytes: Buffer): Generator<[string, Uint8Array]> {
     yield [name, bytes.subarray(at + 4, at + 4 + dataLength)];
     at += 4 + dataLength;
   }
+}
+
+function writeAll(fd: number, data: Uint8Array): void {
+  for (let at = 0; at < data.byteLength; ) at += fs.writeSync(fd, data, at, data.byteLength - at);
 }
 
 function u32(n: number): Buffer {

@@ -10,7 +10,7 @@ import { ownBuffer, type FromWorker, type ToWorker, type WorkerSpec } from './pr
 import { journalPhpWasmUploads, type UploadsJournal } from '../../uploads/fs-journal.ts';
 import { serveCli } from './cli-worker.ts';
 import { codeCacheOf, type CodeTreeCache } from './code-cache.ts';
-import { saveSnapshot } from './opcache-snapshot.ts';
+import { releaseFileCache, saveSnapshot } from './opcache-snapshot.ts';
 
 const port = parentPort!;
 const spec = workerData as WorkerSpec;
@@ -70,11 +70,13 @@ let snapshotDone = !spec.opcacheSnapshot;
 function maybeSaveSnapshot(php: PhpInstance): void {
   if (snapshotDone || ++served < spec.opcacheSnapshot!.afterRequests) return;
   snapshotDone = true;
+  const fs = php as unknown as Parameters<typeof saveSnapshot>[0];
   try {
-    saveSnapshot(php as unknown as Parameters<typeof saveSnapshot>[0], spec.opcacheSnapshot!);
+    saveSnapshot(fs, spec.opcacheSnapshot!);
   } catch {
     // A read-only or full filesystem: cold starts stay as they were.
   }
+  releaseFileCache(fs);
 }
 
 async function main(): Promise<void> {
