@@ -20,7 +20,10 @@ export const SNAPSHOT_DIR = '.lamphp-opcache';
 export interface OpcacheSnapshotSpec {
   /** Host file the snapshot is read from and written to. */
   file: string;
-  /** Requests a worker serves before it writes a missing snapshot (enough for the pages that matter to have compiled). */
+  /**
+   * A missing snapshot is written after a worker's first request (so the next cold start already
+   * has it) and written again after this many requests if more scripts were compiled meanwhile.
+   */
   afterRequests: number;
 }
 
@@ -76,10 +79,15 @@ export function restoreSnapshot(php: SnapshotFs, spec: OpcacheSnapshotSpec): num
   return files;
 }
 
-/** Writes the runtime's file cache as the snapshot, unless one exists; temp file + rename, so readers see all or nothing. */
-export function saveSnapshot(php: SnapshotFs, spec: OpcacheSnapshotSpec): boolean {
-  if (fs.existsSync(spec.file)) return false;
+/**
+ * Writes the runtime's file cache as the snapshot: when none exists, or over one this runtime
+ * wrote itself (`replace`, once more scripts are compiled). Temp file + rename, so readers see all
+ * or nothing. Returns the files written, 0 when it wrote nothing.
+ */
+export function saveSnapshot(php: SnapshotFs, spec: OpcacheSnapshotSpec, replace = false): number {
+  if (!replace && fs.existsSync(spec.file)) return 0;
   fs.mkdirSync(path.dirname(spec.file), { recursive: true });
+  removeStaleTemps(path.dirname(spec.file));
   const temp = `${spec.file}.${process.pid}-${threadId}.tmp`;
   // One file at a time: the ~20 MB never sit in this thread's heap at once (it stays in the runtime's RSS).
   const fd = fs.openSync(temp, 'w');
@@ -104,10 +112,38 @@ export function saveSnapshot(php: SnapshotFs, spec: OpcacheSnapshotSpec): boolea
   }
   if (files === 0) {
     fs.rmSync(temp, { force: true });
-    return false;
+    return 0;
   }
   fs.renameSync(temp, spec.file);
-  return true;
+  return files;
+}
+
+/** Temp files of writers stopped mid-way (a frozen or killed instance), older than a minute. */
+function removeStaleTemps(dir: string): void {
+  const before = Date.now() - 60_000;
+  for (const name of fs.readdirSync(dir)) {
+    if (!name.endsWith('.tmp')) continue;
+    const file = path.join(dir, name);
+    try {
+      if (fs.statSync(file).mtimeMs < before) fs.rmSync(file, { force: true });
+    } catch {
+      // Another instance removed it first.
+    }
+  }
+}
+
+/** Files in the runtime's file cache now. */
+export function fileCacheCount(php: SnapshotFs): number {
+  let files = 0;
+  const walk = (dir: string) => {
+    for (const name of php.listFiles(dir)) {
+      const full = `${dir}/${name}`;
+      if (php.isDir(full)) walk(full);
+      else files++;
+    }
+  };
+  walk(OPCACHE_DIR);
+  return files;
 }
 
 /**

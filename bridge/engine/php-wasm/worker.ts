@@ -10,7 +10,7 @@ import { ownBuffer, type FromWorker, type ToWorker, type WorkerSpec } from './pr
 import { journalPhpWasmUploads, type UploadsJournal } from '../../uploads/fs-journal.ts';
 import { serveCli } from './cli-worker.ts';
 import { codeCacheOf, type CodeTreeCache } from './code-cache.ts';
-import { releaseFileCache, saveSnapshot } from './opcache-snapshot.ts';
+import { fileCacheCount, releaseFileCache, saveSnapshot } from './opcache-snapshot.ts';
 
 const port = parentPort!;
 const spec = workerData as WorkerSpec;
@@ -65,17 +65,26 @@ async function serve(php: PhpInstance, id: number, env: Record<string, string>, 
 
 let served = 0;
 let snapshotDone = !spec.opcacheSnapshot;
+/** Files this runtime wrote as the snapshot after its first request (0: it did not write one). */
+let wroteFiles = 0;
 
-/** After the answer: the first worker to serve a few requests for this code version writes the opcache snapshot. */
+/**
+ * After the answer: a runtime that finds no snapshot for this code version writes one after its
+ * first request, and once more after `afterRequests` if it has compiled more scripts since; then
+ * it drops its in-memory copy of the file cache.
+ */
 function maybeSaveSnapshot(php: PhpInstance): void {
-  if (snapshotDone || ++served < spec.opcacheSnapshot!.afterRequests) return;
-  snapshotDone = true;
+  if (snapshotDone) return;
   const fs = php as unknown as Parameters<typeof saveSnapshot>[0];
+  served++;
   try {
-    saveSnapshot(fs, spec.opcacheSnapshot!);
+    if (served === 1) wroteFiles = saveSnapshot(fs, spec.opcacheSnapshot!);
+    if (served < spec.opcacheSnapshot!.afterRequests) return;
+    if (wroteFiles > 0 && fileCacheCount(fs) > wroteFiles) saveSnapshot(fs, spec.opcacheSnapshot!, true);
   } catch {
     // A read-only or full filesystem: cold starts stay as they were.
   }
+  snapshotDone = true;
   releaseFileCache(fs);
 }
 
