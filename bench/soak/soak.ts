@@ -5,7 +5,7 @@
  * invocations. Counts what must stay zero (crashes, escaped exceptions, lost uploads, 5xx for
  * ordinary requests) and samples RSS to show it stays bounded across runtime rotations.
  *
- *   node bench/soak/soak.ts [--requests 20000] [--hostile 0.05] [--out bench/results/soak.json]
+ *   MALLOC_TRIM_THRESHOLD_=131072 node bench/soak/soak.ts [--requests 20000] [--hostile 0.05] [--out bench/results/soak.json]
  *
  * WordPress on SQLite; uploads written by a small PHP script into wp-content/uploads, synced to
  * an in-process s3rver before the answer; every acknowledged upload is checked in the bucket at
@@ -17,7 +17,7 @@ import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { createBridge, readConfig, uploadsSyncFromConfig, uploadsWatchDir } from '../../bridge/index.ts';
-import { createPhpWasmEngine } from '../../bridge/engine/php-wasm/index.ts';
+import { createPhpWasmEngine, engineOptionsFromConfig } from '../../bridge/engine/php-wasm/index.ts';
 import { createLogger, memoryLogger } from '../../bridge/log.ts';
 import { createInvocationHandler } from '../../runtime/lambda/handler.ts';
 import { serve } from '../../runtime/local/serve.ts';
@@ -64,7 +64,8 @@ echo 'stored ', md5($bytes);
 `,
 );
 
-const config = readConfig({ ...env, LAMPHP_DOCUMENT_ROOT: siteDir, LAMPHP_WORKERS: '1' });
+// Read as in Lambda (one worker, sequential rotation, code cache and opcache snapshot on).
+const config = readConfig({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'lamphp-soak', LAMPHP_DOCUMENT_ROOT: siteDir, LAMPHP_WORKERS: '1' });
 const problems: Record<string, unknown>[] = [];
 const logger = createLogger({
   level: 'warn',
@@ -74,12 +75,7 @@ const logger = createLogger({
 });
 const uploads = uploadsSyncFromConfig(config, logger, env);
 const engine = await createPhpWasmEngine({
-  documentRoot: config.documentRoot,
-  workers: 1,
-  queue: config.queue,
-  maxRequestsPerRuntime: config.maxRequestsPerRuntime,
-  sessionDir: config.sessionDir,
-  phpVersion: config.phpVersion,
+  ...engineOptionsFromConfig(config),
   uploadsDir: uploadsWatchDir(config),
   logger,
 });
