@@ -8,3 +8,6 @@ export const WORKER_URL = new URL('./php-worker.mjs', import.meta.url);
 
 /** lamphp's own php.ini. */
 export const DEFAULT_INI_URL = new URL('./php.ini', import.meta.url);
+
+/** Where `@php-wasm/node-<version>` is resolved from: /opt/lamphp/node_modules. */
+export const PACKAGES_URL = new URL('./', import.meta.url);

@@ -9,3 +9,6 @@ export const WORKER_URL = new URL('./worker.ts', import.meta.url);
 
 /** lamphp's own php.ini at the repository root. */
 export const DEFAULT_INI_URL = new URL('../../../php.ini', import.meta.url);
+
+/** Where `@php-wasm/node-<version>` is resolved from (its .wasm is compiled once per process). */
+export const PACKAGES_URL = new URL('./', import.meta.url);

@@ -13,6 +13,7 @@ import { WorkerPool } from './pool.ts';
 import { LockHub } from './locks.ts';
 import type { MessageHook } from './php-worker.ts';
 import { runCli, type CliRun, type CliResult } from './cli.ts';
+import { sharedPhpModule } from './shared-wasm.ts';
 import type { WorkerSpec } from './protocol.ts';
 import type { MountInstrument } from './protocol.ts';
 import { snapshotFile, SNAPSHOT_DIR } from './opcache-snapshot.ts';
@@ -34,6 +35,8 @@ export interface PhpWasmEngineOptions {
   queue: number;
   /** Requests a runtime serves before it is replaced (php-wasm leaks 2 fds per request, aborts near 2045). */
   maxRequestsPerRuntime: number;
+  /** Compile PHP's wasm once and share it with every worker (default); false: each runtime compiles its own. */
+  shareWasm?: boolean;
   /** How a runtime is replaced at its quota (see WorkerPool): `overlap` (default) or `sequential`. */
   rotation?: 'overlap' | 'sequential';
   /** Host directory for session files, mounted at the same path in every worker. */
@@ -103,8 +106,10 @@ export async function createPhpWasmEngine(options: PhpWasmEngineOptions): Promis
   let nextProcessId = 1;
   const locks = new LockHub();
   const release = (spec: WorkerSpec) => locks.release(spec.processId, spec.locks);
+  const wasmModule = options.shareWasm === false ? undefined : await sharedPhpModule(options.phpVersion);
   const spec = (): WorkerSpec => ({
     phpVersion: options.phpVersion,
+    ...(wasmModule && { wasmModule }),
     processId: nextProcessId++,
     iniText,
     mounts,

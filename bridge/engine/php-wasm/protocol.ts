@@ -1,6 +1,7 @@
 import type { WorkerLockLink } from './locks.ts';
 import type { CodeCacheSpec } from './code-cache.ts';
 import type { OpcacheSnapshotSpec } from './opcache-snapshot.ts';
+import type { WasmModule } from './shared-wasm.ts';
 
 /** Messages between the pool (main thread) and a PHP worker. Bodies travel as transferred ArrayBuffers. */
 
@@ -25,6 +26,8 @@ export interface WorkerSpec {
   instrumentMount?: MountInstrument;
   /** Serve the code tree at `codeCache.root` from memory, revalidated by a version marker (code-cache.ts). */
   codeCache?: CodeCacheSpec;
+  /** PHP's module, compiled once in the main thread (shared-wasm.ts); absent: php-wasm compiles its own. */
+  wasmModule?: WasmModule;
   /** Restore opcache's file cache from this snapshot before the first request; write it when missing (opcache-snapshot.ts). */
   opcacheSnapshot?: OpcacheSnapshotSpec;
 }

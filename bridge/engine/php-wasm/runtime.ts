@@ -3,6 +3,7 @@ import { PHP, PHPResponse, type PhpInstance } from './php-wasm-api.ts';
 import { bindUserSpace, createNodeFsMountHandler, loadNodeRuntime } from './php-wasm-node.ts';
 import { workerLockManager } from './worker-locks.ts';
 import { CodeTreeCache } from './code-cache.ts';
+import { instantiateShared } from './shared-wasm.ts';
 import { restoreSnapshot, SNAPSHOT_INI } from './opcache-snapshot.ts';
 import type { WorkerSpec } from './protocol.ts';
 
@@ -18,6 +19,8 @@ export async function bootRuntime(spec: WorkerSpec): Promise<PhpInstance> {
       processId: spec.processId, // unique per runtime: the shared lock table is keyed by it
       // Replaces php-wasm's default (native locks only) with native + the engine-wide table.
       bindUserSpace: (context: unknown) => bindUserSpace({ fileLockManager }, context),
+      // Emscripten's hook: instantiate the module compiled once in the main thread.
+      ...(spec.wasmModule && { instantiateWasm: instantiateShared(spec.wasmModule) }),
     },
   });
   const php = new PHP(runtimeId);
