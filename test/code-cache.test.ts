@@ -3,10 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODE_VERSION_FILE, CodeTreeCache } from '../bridge/engine/php-wasm/code-cache.ts';
-import { createPhpWasmEngine, type PhpWasmEngine } from '../bridge/engine/php-wasm/index.ts';
+import type { PhpWasmEngine } from '../bridge/engine/php-wasm/index.ts';
 import { memoryLogger } from '../bridge/log.ts';
 import { FsOpCounter, patchFs } from '../bench/fsops/counter.ts';
 import type { CgiRequest } from '../bridge/engine/engine.ts';
+import { startEngine } from './engine-helpers.ts';
 
 // The packages' .d.ts re-export extensionless paths that nodenext cannot follow: type the slice used.
 type Php = {
@@ -146,13 +147,9 @@ describe('the engine with the code-tree cache', () => {
   });
 
   const start = async () => {
-    const engine = await createPhpWasmEngine({
+    const { engine } = await startEngine({
       documentRoot: root,
       workers: 1,
-      queue: 10,
-      maxRequestsPerRuntime: 1000,
-      sessionDir: fs.mkdtempSync(path.join(os.tmpdir(), 'lamphp-sessions-')),
-      phpVersion: '8.3',
       // Far longer than the test: only the version marker can make a change visible.
       codeCache: { revalidateMs: 3_600_000 },
       logger,

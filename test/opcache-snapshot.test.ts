@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPhpWasmEngine, type PhpWasmEngine } from '../bridge/engine/php-wasm/index.ts';
+import type { PhpWasmEngine } from '../bridge/engine/php-wasm/index.ts';
 import { SNAPSHOT_DIR } from '../bridge/engine/php-wasm/opcache-snapshot.ts';
-import { memoryLogger } from '../bridge/log.ts';
 import type { CgiRequest } from '../bridge/engine/engine.ts';
+import { startEngine } from './engine-helpers.ts';
 
 describe('opcache snapshots', () => {
   let root: string;
@@ -32,15 +32,10 @@ describe('opcache snapshots', () => {
   });
 
   const start = async () => {
-    const engine = await createPhpWasmEngine({
+    const { engine } = await startEngine({
       documentRoot: root,
       workers: 1,
-      queue: 10,
-      maxRequestsPerRuntime: 1000,
-      sessionDir: fs.mkdtempSync(path.join(os.tmpdir(), 'lamphp-sessions-')),
-      phpVersion: '8.3',
       opcacheSnapshot: { afterRequests: 1 },
-      logger: memoryLogger(),
     });
     engines.push(engine);
     return engine;
