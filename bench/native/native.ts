@@ -24,7 +24,7 @@ export function nginxBinary(env: NodeJS.ProcessEnv = process.env): string {
 /** php.ini values matched to lamphp's own php.ini (opcache in memory, realpath cache). */
 export const NATIVE_INI: Readonly<Record<string, string>> = {
   'opcache.enable': '1',
-  'opcache.memory_consumption': '128',
+  'opcache.memory_consumption': '64',
   'opcache.interned_strings_buffer': '16',
   'opcache.max_accelerated_files': '20000',
   'opcache.validate_timestamps': '1',
