@@ -14,6 +14,8 @@ import { perRequest } from '../bench/suite/fsops.ts';
 import { SharedFsOpCounts, cellIndex, KINDS, CLASSES } from '../bench/suite/fsops-mount.ts';
 import os from 'node:os';
 import { renderSection, sortedRows } from '../bench/suite/report.ts';
+import { slope } from '../bench/suite/tail.ts';
+import { hwmBytes, rssBytes } from '../bench/suite/proc.ts';
 import { fpmConf, nginxFastCgiConf } from '../bench/native/native.ts';
 import type { SuiteResult, ThroughputRow } from '../bench/suite/result.ts';
 
@@ -80,11 +82,29 @@ describe('markdown', () => {
   });
 });
 
+describe('tail part arithmetic', () => {
+  it('fits the RSS trend as a least-squares slope', () => {
+    expect(slope([1, 2, 3, 4], [300, 302, 304, 306])).toBeCloseTo(2, 10);
+    expect(slope([1, 2, 3, 4], [310, 300, 310, 300])).toBeCloseTo(-2, 10);
+    expect(slope([1, 2, 3], [5, 5, 5])).toBe(0);
+    expect(slope([1], [5])).toBeNull();
+    expect(slope([2, 2], [1, 3])).toBeNull();
+  });
+
+  it('reads resident and peak memory of a live process, and null for a gone one', () => {
+    const rss = rssBytes(process.pid)!;
+    const peak = hwmBytes(process.pid)!;
+    expect(rss).toBeGreaterThan(1024 * 1024);
+    expect(peak).toBeGreaterThanOrEqual(rss);
+    expect(hwmBytes(2 ** 22 + 12345)).toBeNull();
+  });
+});
+
 describe('arguments', () => {
   it('defaults to the full profile, every part, both databases', () => {
     const a = parseSuiteArgs([]);
     expect(a.profile).toBe(PROFILES.full);
-    expect(a.parts).toEqual(['throughput', 'overhead', 'cold', 'fsops', 'memory']);
+    expect(a.parts).toEqual(['throughput', 'overhead', 'cold', 'fsops', 'memory', 'tail']);
     expect(a.dbs).toEqual(['sqlite', 'mysql']);
     expect(a.write).toBe(true);
   });
@@ -300,7 +320,7 @@ describe('report', () => {
   it('renders every part that ran, the ratios, the target verdict and the commands', () => {
     const result: SuiteResult = {
       profile: PROFILES.quick,
-      parts: ['throughput', 'overhead', 'cold', 'fsops', 'memory'],
+      parts: ['throughput', 'overhead', 'cold', 'fsops', 'memory', 'tail'],
       dbs: ['sqlite'],
       startedAt: '2026-11-27T10:00:00.000Z',
       finishedAt: '2026-11-27T10:04:00.000Z',
@@ -320,6 +340,17 @@ describe('report', () => {
       cold: [{ page: 'hello', server: 'serve', runsMs: [300, 320, 310, 305, 330], medianMs: 310 }],
       fsops: [{ db: 'sqlite', requests: 10, perRequest: { total: 700, documentRoot: 680, outside: 20 }, byKind: { lstat: 300 }, byClass: { php: 400 }, mountHook: { perRequest: { total: 690, documentRoot: 679, outside: 11 }, byKind: {} }, raw: { total: 0, byKind: {}, byClass: {}, delayedMs: 0 } }],
       memory: [{ page: 'hello', db: 'sqlite', server: 'serve', processes: 1, warmupRequests: 200, rssAfterWarmupMiB: 300, requests: 5000, rssAfterMiB: 320, statusCodes: { '200': 5200 } }],
+      tail: {
+        db: 'sqlite',
+        warmup: 20,
+        requests: 1500,
+        statusCodes: { '200': 1499, '500': 1 },
+        rotations: 1,
+        latencyMs: { n: 1500, p50: 100, p99: 140, mean: 104, p90: 120, max: 900 },
+        p99OverP50: 1.4,
+        slowest: [{ request: 981, ms: 900 }, { request: 3, ms: 150 }],
+        rss: { every: 100, firstMiB: 350, medianMiB: 360, maxMiB: 380, lastMiB: 355, peakMiB: 440, trendMiBPer1000: 0.5, readings: [] },
+      },
       failures: [{ part: 'memory', message: 'something\nstack' }],
     };
     const md = renderSection(result, 'bench/results/suite-2026-11-27.json');
@@ -329,6 +360,11 @@ describe('report', () => {
     expect(md).toContain('| hello.php | lamphp serve --workers 1 | 310 | 300, 320, 310, 305, 330 |');
     expect(md).toContain('| sqlite | 10 | 680 | lstat 300 | php 400 | 20 | 679 |');
     expect(md).toContain('| hello.php | lamphp serve | 1 | 300 | 200 | 320 | 5000 | 0 |');
+    expect(md).toContain('| 1500 | 1 | 1 | 100 | 120 | 140 | 900 | 1.4 | 350 | 360 | 355 | 440 | 0.5 |');
+    // 440 MiB is 461 MB: over the 450 MB target; p99 / p50 1.4 is within 1.5.
+    expect(md).toMatch(/p99 ≤ 1\.5 × p50 — 1\.4: \*\*met\*\*/);
+    expect(md).toMatch(/\(461 MB at its peak\) — \*\*not met\*\* over 1500 requests/);
+    expect(md).toContain('981: 900, 3: 150');
     expect(md).toContain('- memory: something');
     expect(md).not.toContain('stack');
     expect(md).toContain('npm run bench -- --quick');

@@ -20,6 +20,7 @@ import { runOverhead } from './overhead.ts';
 import { runColdStarts } from './cold-start.ts';
 import { countFsops } from './fsops.ts';
 import { runMemory } from './memory.ts';
+import { runTail } from './tail.ts';
 import { renderSection } from './report.ts';
 import { replaceSection } from './markdown.ts';
 import { fpmBinary, nginxBinary } from '../native/native.ts';
@@ -213,6 +214,11 @@ export async function main(argv: string[]): Promise<number> {
     });
     await attempt('memory', async () => {
       result.memory = await runMemory({ trees: trees!, db: first, profile, workDir, log });
+    });
+    await attempt('tail', async () => {
+      const t = await runTail({ root: trees!.sites[first]!.dir, db: first, requests: profile.tailRequests, warmup: profile.tailWarmup, workDir, log });
+      result.tail = t;
+      log(`  tail: p50 ${t.latencyMs.p50} ms, p99 ${t.latencyMs.p99} ms (p99/p50 ${t.p99OverP50}), ${t.rotations} rotations; RSS ${t.rss.firstMiB} → ${t.rss.lastMiB} MiB, peak ${t.rss.peakMiB} MiB`);
     });
   } finally {
     process.off('SIGINT', onSignal);

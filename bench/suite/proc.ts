@@ -1,15 +1,24 @@
 /** Resident memory of processes, from /proc (Linux). */
 import fs from 'node:fs';
 
-/** VmRSS of one process in bytes; null when it is gone or /proc is unavailable. */
-export function rssBytes(pid: number): number | null {
+function statusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    const kb = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1];
     return kb === undefined ? null : Number(kb) * 1024;
   } catch {
     return null;
   }
+}
+
+/** VmRSS of one process in bytes; null when it is gone or /proc is unavailable. */
+export function rssBytes(pid: number): number | null {
+  return statusBytes(pid, 'VmRSS');
+}
+
+/** VmHWM (peak resident memory since the process started) in bytes; null when unavailable. */
+export function hwmBytes(pid: number): number | null {
+  return statusBytes(pid, 'VmHWM');
 }
 
 /** `pid` and all its descendants. */

@@ -1,6 +1,6 @@
 /** How long each part runs: `full` (the default) and `quick` (a few minutes in all). */
 
-export const PARTS = ['throughput', 'overhead', 'cold', 'fsops', 'memory'] as const;
+export const PARTS = ['throughput', 'overhead', 'cold', 'fsops', 'memory', 'tail'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface Profile {
@@ -28,6 +28,12 @@ export interface Profile {
   /** Requests after warm-up before the second memory reading, per page. */
   memoryRequests: { hello: number; wordpress: number };
   memoryWarmup: { hello: number; wordpress: number };
+  /**
+   * WordPress requests sent back to back to one Lambda-shaped environment (tail latency, and RSS
+   * read along the way), after `tailWarmup` untimed ones. Runtimes rotate every 1,000.
+   */
+  tailRequests: number;
+  tailWarmup: number;
 }
 
 export const PROFILES: Record<Profile['name'], Profile> = {
@@ -45,6 +51,8 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     fsopsWarmup: 30,
     memoryRequests: { hello: 5000, wordpress: 5000 },
     memoryWarmup: { hello: 300, wordpress: 50 },
+    tailRequests: 10000,
+    tailWarmup: 20,
   },
   quick: {
     name: 'quick',
@@ -60,5 +68,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     fsopsWarmup: 10,
     memoryRequests: { hello: 5000, wordpress: 300 },
     memoryWarmup: { hello: 200, wordpress: 30 },
+    tailRequests: 1500,
+    tailWarmup: 20,
   },
 };

@@ -1,5 +1,6 @@
 /** The BENCHMARKS.md section of a suite run, rendered from its JSON alone. */
 import { table, type Cell } from './markdown.ts';
+import { round } from './stats.ts';
 import { SERVER_LABEL } from './servers.ts';
 import type { SuiteResult, ThroughputRow } from './result.ts';
 
@@ -184,6 +185,37 @@ export function renderSection(result: SuiteResult, jsonPath: string): string {
     out.push('');
   }
 
+  if (result.tail) {
+    const t = result.tail;
+    out.push('### Tail latency and memory, WordPress requests back to back (Lambda-shaped)');
+    out.push('');
+    out.push(
+      `One environment (Runtime API emulator, one \`runtime/lambda/bootstrap\`, one PHP worker, default settings: code-tree ` +
+        `cache, opcache snapshot, sequential runtime rotation every 1,000 requests) serving GET / of the ${t.db} site; each ` +
+        `request leaves when the previous answer arrived and is timed from its own send, so work deferred past a response ` +
+        `counts against the next one. ${t.warmup} untimed requests first (the first is a cold start). RSS of the environment ` +
+        `every ${t.rss.every} requests; peak = VmHWM at the end (boot included).`,
+    );
+    out.push('');
+    out.push(
+      table(
+        ['requests', 'non-2xx', 'rotations', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'p99 / p50', 'RSS first MiB', 'RSS median MiB', 'RSS last MiB', 'RSS peak MiB', 'RSS trend MiB per 1,000'],
+        [[t.requests, non2xx({ statusCodes: t.statusCodes, errors: 0 }), t.rotations, t.latencyMs.p50, t.latencyMs.p90, t.latencyMs.p99, t.latencyMs.max, t.p99OverP50, t.rss.firstMiB, t.rss.medianMiB, t.rss.lastMiB, t.rss.peakMiB, t.rss.trendMiBPer1000]],
+        ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ),
+    );
+    out.push('');
+    const tailMet = t.p99OverP50 !== null && t.p99OverP50 <= 1.5;
+    const memMet = t.rss.peakMiB !== null && t.rss.peakMiB * 1.048576 < 450;
+    out.push(
+      `Targets (performance issue): p99 ≤ 1.5 × p50 — ${t.p99OverP50}: **${tailMet ? 'met' : 'not met'}**; the whole process under ` +
+        `450 MB (${round((t.rss.peakMiB ?? 0) * 1.048576, 0)} MB at its peak) — **${memMet ? 'met' : 'not met'}**` +
+        `${t.requests < 10000 ? ` over ${t.requests} requests (the target asks for 10,000: the full profile)` : ''}. ` +
+        `Slowest requests (position: ms): ${t.slowest.map((s) => `${s.request}: ${s.ms}`).join(', ')}.`,
+    );
+    out.push('');
+  }
+
   if (result.failures.length) {
     out.push('### Parts that failed in this run');
     out.push('');
@@ -196,7 +228,7 @@ export function renderSection(result: SuiteResult, jsonPath: string): string {
   out.push('```sh');
   out.push('npm run bench                                  # full profile, every part (about 45 minutes on 2 cores)');
   out.push('npm run bench -- --quick                       # a few minutes in all');
-  out.push('npm run bench -- --quick --only overhead,cold  # parts: throughput, overhead, cold, fsops, memory');
+  out.push('npm run bench -- --quick --only overhead,cold  # parts: throughput, overhead, cold, fsops, memory, tail');
   out.push('npm run bench -- --db sqlite                   # one database (default: sqlite,mysql)');
   out.push('npm run bench:ramp                             # the ramp reproduction (separate, long)');
   out.push('```');

@@ -70,6 +70,32 @@ export interface MemoryRow {
   statusCodes: Record<string, number>;
 }
 
+export interface TailResult {
+  db: Db;
+  /** Untimed requests first (the first one is a cold start). */
+  warmup: number;
+  requests: number;
+  statusCodes: Record<string, number>;
+  /** Runtime rotations the environment logged during the run. */
+  rotations: number;
+  latencyMs: Percentiles & { p90: number | null; max: number | null };
+  p99OverP50: number | null;
+  /** The slowest timed requests, 1-based positions. */
+  slowest: { request: number; ms: number }[];
+  rss: {
+    every: number;
+    firstMiB: number | null;
+    medianMiB: number | null;
+    maxMiB: number | null;
+    lastMiB: number | null;
+    /** VmHWM at the end: the highest RSS at any moment, boot included. */
+    peakMiB: number | null;
+    /** Least-squares slope of the readings after the first, MiB per 1,000 requests. */
+    trendMiBPer1000: number | null;
+    readings: { after: number; mib: number }[];
+  };
+}
+
 export interface Machine {
   host: string;
   cpus: number;
@@ -97,5 +123,6 @@ export interface SuiteResult {
   cold?: ColdRow[];
   fsops?: FsopsRow[];
   memory?: MemoryRow[];
+  tail?: TailResult;
   failures: { part: Part; message: string }[];
 }

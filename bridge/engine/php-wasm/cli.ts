@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import { EngineError } from '../engine.ts';
 import { WORKER_URL } from './files.ts';
-import type { WorkerSpec } from './protocol.ts';
+import { WORKER_RESOURCE_LIMITS, type WorkerSpec } from './protocol.ts';
 import type { CliFromWorker, CliToWorker } from './cli-worker.ts';
 import type { MessageHook } from './php-worker.ts';
 
@@ -107,6 +107,7 @@ export function runCli(
     workerData: { ...spec, cli: true } satisfies WorkerSpec,
     transferList: [spec.locks.port],
     execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')),
+    resourceLimits: WORKER_RESOURCE_LIMITS,
   });
   const stdout = new OutputCapture(run.outputLimit);
   const stderr = new OutputCapture(run.outputLimit);

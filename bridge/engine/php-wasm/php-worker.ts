@@ -1,7 +1,7 @@
 /** Main-thread handle on one PHP worker thread: boot, run one request at a time, terminate. */
 import { Worker } from 'node:worker_threads';
 import { EngineError, type CgiRequest, type CgiResponse } from '../engine.ts';
-import type { FromWorker, ToWorker, WorkerSpec } from './protocol.ts';
+import { WORKER_RESOURCE_LIMITS, type FromWorker, type ToWorker, type WorkerSpec } from './protocol.ts';
 import { WORKER_URL } from './files.ts';
 
 export type MessageHook = (requestId: string, json: string) => Promise<string>;
@@ -45,6 +45,7 @@ export class PhpWorker {
       transferList: [spec.locks.port],
       // Inherit the process's flags except those that only make sense for an --eval entry.
       execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')),
+      resourceLimits: WORKER_RESOURCE_LIMITS,
     });
     let bootResolve!: (ms: number) => void;
     this.ready = new Promise<number>((resolve, reject) => {

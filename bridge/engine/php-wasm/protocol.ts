@@ -3,6 +3,15 @@ import type { CodeCacheSpec } from './code-cache.ts';
 import type { OpcacheSnapshotSpec } from './opcache-snapshot.ts';
 import type { WasmModule } from './shared-wasm.ts';
 
+/**
+ * V8 heap limits of a PHP worker thread. PHP's own memory is the wasm heap; the thread's JS
+ * heap holds little beyond php-wasm's glue and each response on its way out, but V8 would let
+ * its young generation grow to tens of MB of garbage between scavenges. 12 MB (4 MB semi-spaces)
+ * keeps a Lambda environment's peak RSS ~25 MiB lower at no measurable cost per request
+ * (bench/suite tail part, BENCHMARKS.md).
+ */
+export const WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 12 } as const;
+
 /** Messages between the pool (main thread) and a PHP worker. Bodies travel as transferred ArrayBuffers. */
 
 export interface WorkerSpec {
