@@ -226,7 +226,7 @@ export function renderSection(result: SuiteResult, jsonPath: string): string {
   out.push('### Commands');
   out.push('');
   out.push('```sh');
-  out.push('npm run bench                                  # full profile, every part (about 45 minutes on 2 cores)');
+  out.push('npm run bench                                  # full profile, every part (about an hour on 2 cores)');
   out.push('npm run bench -- --quick                       # a few minutes in all');
   out.push('npm run bench -- --quick --only overhead,cold  # parts: throughput, overhead, cold, fsops, memory, tail');
   out.push('npm run bench -- --db sqlite                   # one database (default: sqlite,mysql)');
