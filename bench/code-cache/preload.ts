@@ -3,11 +3,11 @@
  * each worker's host filesystem calls under the document root by class — code (PHP, JSON, any
  * other file of the tree), the version marker, the SQLite database, uploads — and holds every
  * one of them for `LAMPHP_BENCH_EFS_DELAY_MS` (an EFS latency model: each call is a round trip).
- * Control over the IPC channel as in bench/suite/fsops-preload.ts: `{t:'reset'}`, `{t:'report'}`.
+ * Control over the IPC channel: bench/fsops/relay.ts.
  */
 import fs from 'node:fs';
-import { BroadcastChannel, isMainThread, threadId } from 'node:worker_threads';
-import { FsOpCounter, patchFs, sleepSync, type FsOpKind } from '../fsops/counter.ts';
+import { FsOpCounter, sleepSync, type FsOpKind } from '../fsops/counter.ts';
+import { countWorkersFs } from '../fsops/relay.ts';
 
 export const CHANNEL = 'lamphp-bench-code-cache';
 
@@ -35,22 +35,5 @@ class EfsModel extends FsOpCounter {
 
 if (rootSetting !== undefined) {
   const root = fs.realpathSync(rootSetting) + '/';
-  const channel = new BroadcastChannel(CHANNEL);
-  if (isMainThread) {
-    process.on('message', (msg) => channel.postMessage(msg));
-    channel.onmessage = (event) => process.send?.((event as MessageEvent).data);
-  } else {
-    channel.unref();
-    const counter = new EfsModel({ classify: classifier(root), traceLimit: Number(process.env.LAMPHP_BENCH_TRACE_LIMIT ?? '0') });
-    patchFs(fs as unknown as Record<string, unknown>, counter);
-    channel.onmessage = (event) => {
-      const msg = (event as MessageEvent).data as { t: string };
-      if (msg.t === 'reset') {
-        counter.reset();
-        channel.postMessage({ t: 'ack', threadId });
-      } else if (msg.t === 'report') {
-        channel.postMessage({ t: 'counts', threadId, counts: counter.counts(), trace: counter.trace });
-      }
-    };
-  }
+  countWorkersFs(CHANNEL, () => new EfsModel({ classify: classifier(root), traceLimit: Number(process.env.LAMPHP_BENCH_TRACE_LIMIT ?? '0') }));
 }
