@@ -13,7 +13,7 @@ import { mergeLoads, type LoadResult } from '../bench/suite/load.ts';
 import { perRequest } from '../bench/suite/fsops.ts';
 import { SharedFsOpCounts, cellIndex, KINDS, CLASSES } from '../bench/suite/fsops-mount.ts';
 import os from 'node:os';
-import { renderSection, sortedRows } from '../bench/suite/report.ts';
+import { renderSection, sortedRows, windowMaxima } from '../bench/suite/report.ts';
 import { slope } from '../bench/suite/tail.ts';
 import { hwmBytes, rssBytes } from '../bench/suite/proc.ts';
 import { fpmConf, nginxFastCgiConf } from '../bench/native/native.ts';
@@ -89,6 +89,13 @@ describe('tail part arithmetic', () => {
     expect(slope([1, 2, 3], [5, 5, 5])).toBe(0);
     expect(slope([1], [5])).toBeNull();
     expect(slope([2, 2], [1, 3])).toBeNull();
+  });
+
+  it('takes the highest RSS reading of each window of requests', () => {
+    const readings = [100, 200, 300, 400, 500, 600].map((after, i) => ({ after, mib: [10, 30, 20, 5, 40, 1][i]! }));
+    expect(windowMaxima(readings, 200)).toEqual([30, 20, 40]);
+    expect(windowMaxima(readings, 1000)).toEqual([40]);
+    expect(windowMaxima([], 1000)).toEqual([]);
   });
 
   it('reads resident and peak memory of a live process, and null for a gone one', () => {

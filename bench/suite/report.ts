@@ -21,6 +21,16 @@ export function sortedRows(rows: readonly ThroughputRow[]): ThroughputRow[] {
   return [...rows].sort((a, b) => page(a) - page(b) || db(a) - db(b) || a.connections - b.connections || SERVER_ORDER[a.server] - SERVER_ORDER[b.server]);
 }
 
+/** The highest reading in each window of `size` requests (1–size, size+1–2·size, …). */
+export function windowMaxima(readings: readonly { after: number; mib: number }[], size: number): number[] {
+  const out: number[] = [];
+  for (const r of readings) {
+    const w = Math.ceil(r.after / size) - 1;
+    out[w] = Math.max(out[w] ?? -Infinity, r.mib);
+  }
+  return out.filter((v) => v !== undefined);
+}
+
 export function renderSection(result: SuiteResult, jsonPath: string): string {
   const { machine, profile } = result;
   const out: string[] = [];
@@ -213,6 +223,11 @@ export function renderSection(result: SuiteResult, jsonPath: string): string {
         `${t.requests < 10000 ? ` over ${t.requests} requests (the target asks for 10,000: the full profile)` : ''}. ` +
         `Slowest requests (position: ms): ${t.slowest.map((s) => `${s.request}: ${s.ms}`).join(', ')}.`,
     );
+    const windows = windowMaxima(t.rss.readings, 1000);
+    if (windows.length > 1) {
+      out.push('');
+      out.push(`Highest RSS reading in each 1,000 requests (MiB): ${windows.join(', ')}.`);
+    }
     out.push('');
   }
 
