@@ -4,6 +4,16 @@ import { phpWasmFile, sharedPhpModule } from '../bridge/engine/php-wasm/shared-w
 import { cgi, inSeconds, startEngine, text } from './engine-helpers.ts';
 
 describe('shared PHP module', () => {
+  it('is not used when sharing is off: every runtime compiles its own', async () => {
+    const { engine, logger } = await startEngine({ workers: 1, shareWasm: false });
+    try {
+      expect((await engine.handle(cgi('hello.php'), inSeconds(30))).status).toBe(200);
+      expect(logger.records.find((r) => r.msg === 'PHP workers ready')?.sharedModule).toEqual([false]);
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('finds the JSPI build of the installed PHP versions and compiles it once', async () => {
     expect(phpWasmFile('8.3')).toMatch(/@php-wasm\/node-8-3\/jspi\/8_3_\d+\/php_8_3\.wasm$/);
     expect(phpWasmFile('7.9')).toBeUndefined();
@@ -14,7 +24,7 @@ describe('shared PHP module', () => {
   });
 
   it('serves requests from runtimes instantiated from it, across a rotation', async () => {
-    const { engine } = await startEngine({ workers: 1, maxRequestsPerRuntime: 3, rotation: 'sequential' });
+    const { engine, logger } = await startEngine({ workers: 1, maxRequestsPerRuntime: 3, rotation: 'sequential' });
     try {
       for (let i = 0; i < 10; i++) {
         const r = await engine.handle(cgi('hello.php'), inSeconds(30));
@@ -24,6 +34,10 @@ describe('shared PHP module', () => {
       }
       await engine.idle();
       expect(engine.stats().rotations).toBe(3);
+      // The first runtime started while the module was compiling and got it by message; the successors got it in their spec.
+      expect(logger.records.find((r) => r.msg === 'PHP workers ready')?.sharedModule).toEqual([true]);
+      const booted = logger.records.filter((r) => r.msg === 'PHP runtime booted');
+      expect(booted.map((r) => r.sharedModule)).toEqual([true, true, true]);
     } finally {
       await engine.close();
     }

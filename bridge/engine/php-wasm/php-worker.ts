@@ -2,6 +2,7 @@
 import { Worker } from 'node:worker_threads';
 import { EngineError, type CgiRequest, type CgiResponse } from '../engine.ts';
 import { WORKER_RESOURCE_LIMITS, type FromWorker, type ToWorker, type WorkerSpec } from './protocol.ts';
+import type { WasmModule } from './shared-wasm.ts';
 import { WORKER_URL } from './files.ts';
 
 export type MessageHook = (requestId: string, json: string) => Promise<string>;
@@ -35,13 +36,16 @@ export class PhpWorker {
   #nextId = 1;
   #dead = false;
   #booted = false;
+  /** Once ready: whether PHP was instantiated from the module compiled once per process. */
+  sharedModule = false;
   #bootReject!: (error: Error) => void;
 
-  constructor(spec: WorkerSpec, hooks: PhpWorkerHooks) {
+  /** `pendingModule`: PHP's module still compiling in this thread, delivered to the worker once ready. */
+  constructor(spec: WorkerSpec, hooks: PhpWorkerHooks, pendingModule?: Promise<WasmModule | undefined>) {
     this.processId = spec.processId;
     this.#hooks = hooks;
     this.#worker = new Worker(WORKER_URL, {
-      workerData: spec,
+      workerData: pendingModule ? { ...spec, wasmModulePending: true } : spec,
       transferList: [spec.locks.port],
       // Inherit the process's flags except those that only make sense for an --eval entry.
       execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')),
@@ -57,6 +61,7 @@ export class PhpWorker {
       switch (msg.t) {
         case 'ready':
           this.#booted = true;
+          this.sharedModule = msg.sharedModule;
           bootResolve(msg.bootMs);
           break;
         case 'boot-error':
@@ -88,6 +93,10 @@ export class PhpWorker {
           if (this.#pending?.id === msg.id) (this.#pending.touched ??= new Map()).set(msg.path, msg.op);
           break;
       }
+    });
+    // The thread starts (isolate, php-wasm's code) while the main thread still compiles PHP's module.
+    void pendingModule?.then((module) => {
+      if (!this.#dead) this.#worker.postMessage({ t: 'module', ...(module && { module }) } satisfies ToWorker);
     });
     this.#worker.on('error', (error) => this.#die(error));
     this.#worker.on('exit', (code) => {

@@ -7,6 +7,7 @@ import { EngineError, type CgiRequest, type CgiResponse, type EngineStats, type 
 import type { Logger } from '../../log.ts';
 import { PhpWorker, type MessageHook } from './php-worker.ts';
 import type { WorkerSpec } from './protocol.ts';
+import type { WasmModule } from './shared-wasm.ts';
 
 /** php-wasm leaks 2 fds per request and aborts near request 2045; never go past this. */
 const FD_LEAK_HARD_CAP = 1900;
@@ -25,6 +26,8 @@ export interface PoolOptions {
   rotation?: 'overlap' | 'sequential';
   /** Spec for a new worker; called once per runtime (each gets a fresh processId). */
   spec(): WorkerSpec;
+  /** PHP's module while it is still compiling (then workers start meanwhile and receive it); undefined once compiled. */
+  pendingModule?(): Promise<WasmModule | undefined> | undefined;
   logger: Logger;
   onMessage?: MessageHook;
   onWorkerExit?(spec: WorkerSpec): void;
@@ -72,7 +75,7 @@ export class WorkerPool implements PhpEngine {
     }
     this.#members.push(...workers);
     const bootMs = results.map((r) => Math.round((r as PromiseFulfilledResult<number>).value));
-    this.#log.debug('PHP workers ready', { workers: workers.length, bootMs });
+    this.#log.debug('PHP workers ready', { workers: workers.length, bootMs, sharedModule: workers.map((w) => w.sharedModule) });
   }
 
   handle(request: CgiRequest, deadline: number): Promise<CgiResponse> {
@@ -127,11 +130,12 @@ export class WorkerPool implements PhpEngine {
   }
 
   #spawn(): PhpWorker {
-    const worker = new PhpWorker(this.#options.spec(), {
-      onDeath: (w, error) => this.#died(w, error),
+    const hooks = {
+      onDeath: (w: PhpWorker, error: Error) => this.#died(w, error),
       onMessage: this.#options.onMessage,
       onExit: this.#options.onWorkerExit,
-    });
+    };
+    const worker = new PhpWorker(this.#options.spec(), hooks, this.#options.pendingModule?.());
     this.#booting.add(worker);
     worker.ready.then(
       () => this.#booting.delete(worker),
@@ -244,6 +248,7 @@ export class WorkerPool implements PhpEngine {
     fresh.ready.then(
       () => {
         if (this.#closed) return void fresh.terminate();
+        this.#log.debug('PHP runtime booted', { processId: fresh.processId, sharedModule: fresh.sharedModule });
         if (predecessor) this.#successors.delete(predecessor);
         const index = predecessor ? this.#members.indexOf(predecessor) : -1;
         if (index === -1) {
