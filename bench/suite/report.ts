@@ -134,6 +134,11 @@ export function renderSection(result: SuiteResult, jsonPath: string): string {
     out.push('### Cold start (process start → first 200)');
     out.push('');
     out.push(
+      'WordPress rows restore the opcache snapshot: one Lambda-shaped environment serves the home page 3 times first and ' +
+        'writes it, as the first environment of a site in use does (runs before this was added stopped each process before its write landed).',
+    );
+    out.push('');
+    out.push(
       table(
         ['page', 'path', 'median ms', 'runs ms'],
         result.cold.map((r) => [PAGE_LABEL[r.page], r.server === 'serve' ? 'lamphp serve --workers 1' : 'Lambda bootstrap (init + first invoke)', r.medianMs, r.runsMs.join(', ')]),
