@@ -4,7 +4,8 @@
 //   1. WordPress files: Debian's wordpress package, its newest Twenty* theme and the packages
 //      its symlinks point into, fetched with `apt-get download` and unpacked with `dpkg -x` into
 //      .cache/debian-root (no root needed; skipped when the stamp shows the same versions).
-//   2. Chromium at /usr/bin/chromium for the browser test (installed when running as root).
+//   2. Chromium at /usr/bin/chromium for the browser test, and qemu-user-static for the layer
+//      test that runs the arm64 Node under emulation (installed when running as root).
 // Plain JavaScript with no dependencies so any Node >= 18 runs it before `npm ci` finishes.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,8 +27,11 @@ const BASE_PACKAGES = [
   'libjs-cropper',
 ];
 const THEME_PREFIX = 'wordpress-theme-twenty';
-const BROWSER_PACKAGES = ['chromium'];
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian packages the tests run, each known by a file it installs. */
+const TOOLS = [
+  { packages: ['chromium'], file: '/usr/bin/chromium', name: 'chromium' },
+  { packages: ['qemu-user-static'], file: '/usr/bin/qemu-aarch64-static', name: 'qemu-user-static' },
+];
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = path.join(repo, '.cache');
@@ -258,24 +262,24 @@ function isDebianLike() {
   return fs.existsSync('/etc/debian_version');
 }
 
-function ensureChromium() {
-  if (fs.existsSync(CHROMIUM)) return say(`chromium present (${CHROMIUM})`);
-  const command = `apt-get update && apt-get install -y --no-install-recommends ${BROWSER_PACKAGES.join(' ')}`;
+function ensureTool({ packages, file, name }) {
+  if (fs.existsSync(file)) return say(`${name} present (${file})`);
+  const command = `apt-get update && apt-get install -y --no-install-recommends ${packages.join(' ')}`;
   if (!isDebianLike()) {
-    throw new StepError(`${CHROMIUM} is missing and this is not Debian/Ubuntu: install Chromium so that ${CHROMIUM} exists.`);
+    throw new StepError(`${file} is missing and this is not Debian/Ubuntu: install ${name} so that ${file} exists.`);
   }
-  if (!isRoot) throw new StepError(`${CHROMIUM} is missing: run \`sudo sh -c '${command}'\`, then run this again.`);
-  say(`apt-get install ${BROWSER_PACKAGES.join(' ')}`);
-  const install = () => run('apt-get', ['install', '-y', '--no-install-recommends', ...BROWSER_PACKAGES]);
+  if (!isRoot) throw new StepError(`${file} is missing: run \`sudo sh -c '${command}'\`, then run this again.`);
+  say(`apt-get install ${packages.join(' ')}`);
+  const install = () => run('apt-get', ['install', '-y', '--no-install-recommends', ...packages]);
   let r = install();
   if (r.status !== 0 && !systemUpdated) {
     aptUpdate({ label: 'the system apt sources', args: [], private: false });
     r = install();
   }
-  if (r.status !== 0 || !fs.existsSync(CHROMIUM)) {
-    throw new StepError(`could not install ${BROWSER_PACKAGES.join(' ')}:\n${lastLines(r.stderr || r.stdout)}`);
+  if (r.status !== 0 || !fs.existsSync(file)) {
+    throw new StepError(`could not install ${packages.join(' ')}:\n${lastLines(r.stderr || r.stdout)}`);
   }
-  say(`chromium installed (${CHROMIUM})`);
+  say(`${name} installed (${file})`);
 }
 
 try {
@@ -284,7 +288,7 @@ try {
     throw new StepError('the system packages come from Debian; run the test suites on Linux (Debian or Ubuntu).');
   }
   ensureWordPressFiles();
-  if (!wordpressOnly) ensureChromium();
+  if (!wordpressOnly) for (const tool of TOOLS) ensureTool(tool);
 } catch (err) {
   if (!(err instanceof StepError)) throw err;
   process.stderr.write(`system-packages: ${err.message}\n`);
