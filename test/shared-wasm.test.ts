@@ -34,7 +34,7 @@ describe('shared PHP module', () => {
       }
       await engine.idle();
       expect(engine.stats().rotations).toBe(3);
-      // The first runtime started while the module was compiling and got it by message; the successors got it in their spec.
+      // Every runtime, the first and each successor, was instantiated from the shared module.
       expect(logger.records.find((r) => r.msg === 'PHP workers ready')?.sharedModule).toEqual([true]);
       const booted = logger.records.filter((r) => r.msg === 'PHP runtime booted');
       expect(booted.map((r) => r.sharedModule)).toEqual([true, true, true]);

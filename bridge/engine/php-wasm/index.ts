@@ -13,7 +13,7 @@ import { WorkerPool } from './pool.ts';
 import { LockHub } from './locks.ts';
 import type { MessageHook } from './php-worker.ts';
 import { runCli, type CliRun, type CliResult } from './cli.ts';
-import { sharedPhpModule, type WasmModule } from './shared-wasm.ts';
+import { sharedPhpModule } from './shared-wasm.ts';
 import type { WorkerSpec } from './protocol.ts';
 import type { MountInstrument } from './protocol.ts';
 import { snapshotFile, SNAPSHOT_DIR } from './opcache-snapshot.ts';
@@ -106,14 +106,7 @@ export async function createPhpWasmEngine(options: PhpWasmEngineOptions): Promis
   let nextProcessId = 1;
   const locks = new LockHub();
   const release = (spec: WorkerSpec) => locks.release(spec.processId, spec.locks);
-  // Compiled while the first workers start; later runtimes (rotations, replacements, consoles) get it in their spec.
-  const compiling = options.shareWasm === false ? undefined : sharedPhpModule(options.phpVersion);
-  let wasmModule: WasmModule | undefined;
-  let compiled = compiling === undefined;
-  void compiling?.then((module) => {
-    wasmModule = module;
-    compiled = true;
-  });
+  const wasmModule = options.shareWasm === false ? undefined : await sharedPhpModule(options.phpVersion);
   const spec = (): WorkerSpec => ({
     phpVersion: options.phpVersion,
     ...(wasmModule && { wasmModule }),
@@ -138,7 +131,6 @@ export async function createPhpWasmEngine(options: PhpWasmEngineOptions): Promis
     onMessage: options.onMessage,
     onWorkerExit: release,
     spec,
-    pendingModule: () => (compiled ? undefined : compiling),
   });
   await pool.start();
   const consoles = new Set<ReturnType<typeof runCli>>();
@@ -149,7 +141,6 @@ export async function createPhpWasmEngine(options: PhpWasmEngineOptions): Promis
     idle: () => pool.idle(),
     async cli(run) {
       if (closed) throw new EngineError('ECLOSED', 'The PHP engine is shut down.');
-      await compiling;
       const running = runCli(spec(), run, { onExit: release, onMessage: options.onMessage });
       consoles.add(running);
       try {

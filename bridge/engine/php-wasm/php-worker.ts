@@ -2,7 +2,6 @@
 import { Worker } from 'node:worker_threads';
 import { EngineError, type CgiRequest, type CgiResponse } from '../engine.ts';
 import { WORKER_RESOURCE_LIMITS, type FromWorker, type ToWorker, type WorkerSpec } from './protocol.ts';
-import type { WasmModule } from './shared-wasm.ts';
 import { WORKER_URL } from './files.ts';
 
 export type MessageHook = (requestId: string, json: string) => Promise<string>;
@@ -40,12 +39,11 @@ export class PhpWorker {
   sharedModule = false;
   #bootReject!: (error: Error) => void;
 
-  /** `pendingModule`: PHP's module still compiling in this thread, delivered to the worker once ready. */
-  constructor(spec: WorkerSpec, hooks: PhpWorkerHooks, pendingModule?: Promise<WasmModule | undefined>) {
+  constructor(spec: WorkerSpec, hooks: PhpWorkerHooks) {
     this.processId = spec.processId;
     this.#hooks = hooks;
     this.#worker = new Worker(WORKER_URL, {
-      workerData: pendingModule ? { ...spec, wasmModulePending: true } : spec,
+      workerData: spec,
       transferList: [spec.locks.port],
       // Inherit the process's flags except those that only make sense for an --eval entry.
       execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')),
@@ -93,10 +91,6 @@ export class PhpWorker {
           if (this.#pending?.id === msg.id) (this.#pending.touched ??= new Map()).set(msg.path, msg.op);
           break;
       }
-    });
-    // The thread starts (isolate, php-wasm's code) while the main thread still compiles PHP's module.
-    void pendingModule?.then((module) => {
-      if (!this.#dead) this.#worker.postMessage({ t: 'module', ...(module && { module }) } satisfies ToWorker);
     });
     this.#worker.on('error', (error) => this.#die(error));
     this.#worker.on('exit', (code) => {

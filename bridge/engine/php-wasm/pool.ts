@@ -7,7 +7,6 @@ import { EngineError, type CgiRequest, type CgiResponse, type EngineStats, type 
 import type { Logger } from '../../log.ts';
 import { PhpWorker, type MessageHook } from './php-worker.ts';
 import type { WorkerSpec } from './protocol.ts';
-import type { WasmModule } from './shared-wasm.ts';
 
 /** php-wasm leaks 2 fds per request and aborts near request 2045; never go past this. */
 const FD_LEAK_HARD_CAP = 1900;
@@ -26,8 +25,6 @@ export interface PoolOptions {
   rotation?: 'overlap' | 'sequential';
   /** Spec for a new worker; called once per runtime (each gets a fresh processId). */
   spec(): WorkerSpec;
-  /** PHP's module while it is still compiling (then workers start meanwhile and receive it); undefined once compiled. */
-  pendingModule?(): Promise<WasmModule | undefined> | undefined;
   logger: Logger;
   onMessage?: MessageHook;
   onWorkerExit?(spec: WorkerSpec): void;
@@ -130,12 +127,11 @@ export class WorkerPool implements PhpEngine {
   }
 
   #spawn(): PhpWorker {
-    const hooks = {
-      onDeath: (w: PhpWorker, error: Error) => this.#died(w, error),
+    const worker = new PhpWorker(this.#options.spec(), {
+      onDeath: (w, error) => this.#died(w, error),
       onMessage: this.#options.onMessage,
       onExit: this.#options.onWorkerExit,
-    };
-    const worker = new PhpWorker(this.#options.spec(), hooks, this.#options.pendingModule?.());
+    });
     this.#booting.add(worker);
     worker.ready.then(
       () => this.#booting.delete(worker),

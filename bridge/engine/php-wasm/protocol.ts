@@ -37,11 +37,6 @@ export interface WorkerSpec {
   codeCache?: CodeCacheSpec;
   /** PHP's module, compiled once in the main thread (shared-wasm.ts); absent: php-wasm compiles its own. */
   wasmModule?: WasmModule;
-  /**
-   * The module is still compiling in the main thread: the worker loads its code meanwhile and
-   * waits for a `module` message before it boots PHP.
-   */
-  wasmModulePending?: boolean;
   /** Restore opcache's file cache from this snapshot before the first request; write it when missing (opcache-snapshot.ts). */
   opcacheSnapshot?: OpcacheSnapshotSpec;
 }
@@ -57,7 +52,6 @@ export interface MountInstrument {
 }
 
 export type ToWorker =
-  | { t: 'module'; module?: WasmModule }
   | { t: 'run'; id: number; env: Record<string, string>; body: ArrayBuffer | null }
   | { t: 'reply'; callId: number; result: string; error?: string };
 

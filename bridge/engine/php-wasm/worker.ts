@@ -88,27 +88,11 @@ function maybeSaveSnapshot(php: PhpInstance): void {
   releaseFileCache(fs);
 }
 
-/** The module the main thread was still compiling when this thread started (nothing if it failed to compile). */
-function sharedModule(): Promise<Pick<WorkerSpec, 'wasmModule'>> {
-  return new Promise((resolve) => {
-    const onMessage = (msg: ToWorker) => {
-      if (msg.t !== 'module') return;
-      port.off('message', onMessage);
-      resolve(msg.module ? { wasmModule: msg.module } : {});
-    };
-    port.on('message', onMessage);
-  });
-}
-
-let sharedWasm = false;
-
 async function main(): Promise<void> {
   const started = performance.now();
   let php: PhpInstance;
   try {
-    const bootSpec = spec.wasmModulePending ? { ...spec, ...(await sharedModule()) } : spec;
-    sharedWasm = bootSpec.wasmModule !== undefined;
-    php = await bootRuntime(bootSpec);
+    php = await bootRuntime(spec);
     codeCache = codeCacheOf(php);
     if (spec.uploadsDir) {
       uploads = await journalPhpWasmUploads(php, spec.uploadsDir, (t) => post({ t: 'touched', id: currentId, ...t }));
@@ -138,7 +122,7 @@ async function main(): Promise<void> {
       else call?.resolve(msg.result);
     }
   });
-  post({ t: 'ready', bootMs: performance.now() - started, sharedModule: sharedWasm });
+  post({ t: 'ready', bootMs: performance.now() - started, sharedModule: spec.wasmModule !== undefined });
 }
 
 // A console runtime (cli-worker.ts) runs one script instead of serving requests.
