@@ -41,6 +41,8 @@ export interface ColdRow {
   server: Extract<ServerKind, 'serve' | 'lambda'>;
   runsMs: number[];
   medianMs: number | null;
+  /** WordPress runs: an opcache snapshot was written first (primeSnapshot), so each run restored it. */
+  snapshotPrimed?: boolean;
 }
 
 export interface FsopsRow {
@@ -90,8 +92,6 @@ export interface TailResult {
     lastMiB: number | null;
     /** VmHWM at the end: the highest RSS at any moment, boot included. */
     peakMiB: number | null;
-    /** Least-squares slope of the readings after the first, MiB per 1,000 requests. */
-    trendMiBPer1000: number | null;
     readings: { after: number; mib: number }[];
   };
 }

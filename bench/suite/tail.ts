@@ -29,21 +29,6 @@ export interface TailOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** Least-squares slope of `ys` over `xs`; null with fewer than two points. */
-export function slope(xs: readonly number[], ys: readonly number[]): number | null {
-  const n = Math.min(xs.length, ys.length);
-  if (n < 2) return null;
-  const mx = xs.slice(0, n).reduce((a, b) => a + b, 0) / n;
-  const my = ys.slice(0, n).reduce((a, b) => a + b, 0) / n;
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < n; i++) {
-    num += (xs[i]! - mx) * (ys[i]! - my);
-    den += (xs[i]! - mx) ** 2;
-  }
-  return den === 0 ? null : num / den;
-}
-
 export async function runTail({ root, db, requests, warmup, rssEvery = 100, workDir, log = () => {}, env = {} }: TailOptions): Promise<TailResult> {
   const logDir = fs.mkdtempSync(path.join(workDir, 'tail-'));
   const front = await startLambdaFront({
@@ -85,8 +70,6 @@ export async function runTail({ root, db, requests, warmup, rssEvery = 100, work
   const s = summarize(times);
   const readings = rss.filter((r): r is { after: number; mib: number } => r.mib !== null);
   const values = readings.map((r) => r.mib);
-  // Trend after warm-up: the first reading is skipped so a runtime still filling its caches does not count as growth.
-  const trend = slope(readings.slice(1).map((r) => r.after / 1000), values.slice(1));
   return {
     db,
     warmup,
@@ -106,7 +89,6 @@ export async function runTail({ root, db, requests, warmup, rssEvery = 100, work
       maxMiB: values.length ? Math.max(...values) : null,
       lastMiB: values.at(-1) ?? null,
       peakMiB: mib(hwm),
-      trendMiBPer1000: round(trend, 2),
       readings,
     },
   };
