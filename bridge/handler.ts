@@ -4,7 +4,7 @@
  */
 import type { Config } from './config.ts';
 import type { PhpEngine } from './engine/engine.ts';
-import { EngineError } from './engine/engine.ts';
+import { EngineError, type CgiResponse } from './engine/engine.ts';
 import type { HeaderMap, HttpRequest, HttpResponse } from './http.ts';
 import type { Logger } from './log.ts';
 import { route, type Route } from './router.ts';
@@ -103,6 +103,16 @@ export function sanitizeResponseHeaders(input: Record<string, string[]>): Saniti
   return { headers, dropped };
 }
 
+const PHP_FATAL = /^PHP (Fatal|Parse) error: /m;
+
+/**
+ * A fatal error before the app chose a status: PHP itself turned the 200 into a 500 (it only does
+ * so while no header was sent), and whatever the body holds is a half-built page.
+ */
+export function failedBeforeResponse(result: Pick<CgiResponse, 'status' | 'exitCode' | 'errors'>): boolean {
+  return result.exitCode !== 0 && result.status === 500 && PHP_FATAL.test(result.errors);
+}
+
 const ENGINE_STATUS: Record<string, { status: number; detail: string }> = {
   ETIMEDOUT: { status: 504, detail: 'The page took too long to generate and was stopped.' },
   EBUSY: { status: 503, detail: 'The server is busy. Please try again in a moment.' },
@@ -162,12 +172,15 @@ export function createBridge({ config, engine, logger, uploads, cdn }: BridgeOpt
       log.warn('php reported errors', { script: target.scriptName, errors: result.errors.slice(0, 8192) });
     }
     if (result.exitCode !== 0) {
-      log.error('php exited with an error', {
+      // Like php-fpm, the exit status alone changes nothing: the app's own page (a 503 maintenance
+      // page, an "install this extension" page) is sent. Only a fatal error that left PHP's own 500 gets ours.
+      const fatal = failedBeforeResponse(result);
+      log[fatal ? 'error' : 'warn']('php exited with an error', {
         script: target.scriptName,
         exitCode: result.exitCode,
         status: result.status,
       });
-      return errorPage(500, 'The page could not be generated.', request.requestId);
+      if (fatal) return errorPage(500, 'The page could not be generated.', request.requestId);
     }
     if (!Number.isInteger(result.status) || result.status < 100 || result.status > 599) {
       log.error('php sent an invalid status', { script: target.scriptName, status: result.status });

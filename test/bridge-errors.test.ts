@@ -58,12 +58,12 @@ describe('bridge answers for engine failures', () => {
     expect(lines[0]!.requestId).toBeTruthy();
   });
 
-  it('a non-zero PHP exit becomes a generic 500, with the PHP error text in the log only', async () => {
+  it('a fatal error before any header (PHP set its own 500) becomes a generic 500, with the PHP error text in the log only', async () => {
     const logger = memoryLogger('debug');
     const bridge = createBridge({
       config: readConfig({ LAMPHP_DOCUMENT_ROOT: root }),
       engine: engineAnswering(async () => ({
-        status: 200,
+        status: 500,
         headers: { 'content-type': ['text/html'] },
         body: new TextEncoder().encode('partial output'),
         errors: 'PHP Fatal error: Allowed memory size exhausted in /srv/secret.php',
@@ -77,5 +77,30 @@ describe('bridge answers for engine failures', () => {
     expect(body).not.toContain('partial output');
     expect(body).not.toContain('Allowed memory');
     expect(JSON.stringify(logger.records)).toContain('Allowed memory size exhausted');
+  });
+
+  it.each([
+    ['an exit(1) after a 503 maintenance page', 503, '', 1],
+    ['an exit(1) after the app chose 500 itself', 500, '', 1],
+    ['a fatal error after headers were sent', 200, 'PHP Fatal error: Allowed memory size exhausted', 255],
+    ['a fatal error after the app chose 503', 503, 'PHP Fatal error: Uncaught Error', 255],
+  ])('%s is sent as PHP produced it, as php-fpm does', async (_name, status, errors, exitCode) => {
+    const logger = memoryLogger('debug');
+    const bridge = createBridge({
+      config: readConfig({ LAMPHP_DOCUMENT_ROOT: root }),
+      engine: engineAnswering(async () => ({
+        status,
+        headers: { 'content-type': ['text/html'], 'retry-after': ['30'] },
+        body: new TextEncoder().encode('<h1>the app page</h1>'),
+        errors,
+        exitCode,
+      })),
+      logger,
+    });
+    const res = await bridge.handle(makeRequest({ url: '/' }), { deadline: Date.now() + 1000 });
+    expect(res.status).toBe(status);
+    expect(res.headers['retry-after']).toEqual(['30']);
+    expect(Buffer.from(await bodyBytes(res.body)).toString()).toBe('<h1>the app page</h1>');
+    expect(logger.records.find((r) => r.msg === 'php exited with an error')).toMatchObject({ exitCode, status });
   });
 });
