@@ -8,7 +8,10 @@ export type NormalisedPath =
       ok: true;
       /** Decoded, absolute, no `.`/`..`/empty segments; keeps a trailing `/` if the URL had one. */
       path: string;
-      /** Decoded segments of `path`, without empty ones. */
+      /**
+       * Decoded segments of `path`, without empty ones. With `encodedSlash: 'keep'` a segment may
+       * hold a `/` that came from `%2F` (never beside a `.` or `..` part).
+       */
       segments: string[];
       trailingSlash: boolean;
     }
@@ -24,7 +27,17 @@ export type PathRejection =
   | 'control-character'
   | 'above-root';
 
+export interface NormaliseOptions {
+  /**
+   * `reject` (default): `%2F` is refused. `keep`: it is decoded inside its segment, for the router
+   * to accept after a script (PATH_INFO, as nginx passes it) and refuse anywhere else.
+   */
+  encodedSlash?: 'reject' | 'keep';
+}
+
 const HEX = /^[0-9a-fA-F]{2}$/;
+/** Stands for a decoded `%2F` until segments are split; `%00` and raw NUL are refused first. */
+const SLASH_MARK = '\u0000';
 // C0 controls, DEL and C1 controls: no legitimate file name needs them.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -35,8 +48,10 @@ const utf8 = new TextEncoder();
  * Encoded slashes and backslashes are rejected rather than treated as separators, and the
  * strict decoder refuses overlong forms such as `%c0%ae`, so no spelling of `..` survives.
  */
-export function normalisePath(raw: string): NormalisedPath {
+export function normalisePath(raw: string, options: NormaliseOptions = {}): NormalisedPath {
+  const keepSlash = options.encodedSlash === 'keep';
   if (!raw.startsWith('/')) return { ok: false, reason: 'not-absolute' };
+  if (raw.includes('\u0000')) return { ok: false, reason: 'nul-byte' };
   if (!raw.isWellFormed()) return { ok: false, reason: 'invalid-utf8' };
   if (raw.includes('\\')) return { ok: false, reason: 'backslash' };
 
@@ -48,9 +63,9 @@ export function normalisePath(raw: string): NormalisedPath {
       if (!HEX.test(hex)) return { ok: false, reason: 'bad-percent-encoding' };
       const byte = parseInt(hex, 16);
       if (byte === 0x00) return { ok: false, reason: 'nul-byte' };
-      if (byte === 0x2f) return { ok: false, reason: 'encoded-slash' };
+      if (byte === 0x2f && !keepSlash) return { ok: false, reason: 'encoded-slash' };
       if (byte === 0x5c) return { ok: false, reason: 'backslash' };
-      bytes.push(byte);
+      bytes.push(byte === 0x2f ? 0x00 : byte);
       i += 2;
     } else {
       // Raw non-ASCII (some front doors hand over decoded paths) is taken as its UTF-8 bytes.
@@ -67,10 +82,16 @@ export function normalisePath(raw: string): NormalisedPath {
   } catch {
     return { ok: false, reason: 'invalid-utf8' };
   }
-  if (decoded.includes('\u0000')) return { ok: false, reason: 'nul-byte' };
-  if (CONTROL.test(decoded)) return { ok: false, reason: 'control-character' };
+  if (CONTROL.test(decoded.replaceAll(SLASH_MARK, ''))) return { ok: false, reason: 'control-character' };
 
   const parts = decoded.split('/').slice(1);
+  for (let i = 0; i < parts.length; i++) {
+    if (!parts[i]!.includes(SLASH_MARK)) continue;
+    const inner = parts[i]!.split(SLASH_MARK);
+    // No spelling of a dot segment survives through `%2F` either.
+    if (inner.some((p) => p === '.' || p === '..')) return { ok: false, reason: 'encoded-slash' };
+    parts[i] = inner.join('/');
+  }
   const segments: string[] = [];
   let trailingSlash = false;
   for (let i = 0; i < parts.length; i++) {

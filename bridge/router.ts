@@ -84,7 +84,7 @@ export function route(request: { path: string; query: string }, options: RouterO
   const realpath = options.realpath ?? fs.realpathSync.native;
   const root = path.resolve(options.documentRoot);
 
-  const norm = normalisePath(request.path);
+  const norm = normalisePath(request.path, { encodedSlash: 'keep' });
   if (!norm.ok) return { kind: 'bad', status: 400, reason: norm.reason };
   const { segments, trailingSlash } = norm;
   const denied = denyRule(segments, options.uploadsDir);
@@ -124,11 +124,13 @@ export function route(request: { path: string; query: string }, options: RouterO
     return { kind: 'static', filePath: hostPath(segs), urlPath: urlPath(segs) };
   };
 
-  const kind = segments.length === 0 ? 'dir' : probe(hostPath(segments));
+  // A `%2F` is only passed on inside PATH_INFO, after the script (nginx decodes it there too).
+  const encodedSlash = segments.findIndex((s) => s.includes('/'));
+  const kind = segments.length === 0 ? 'dir' : encodedSlash !== -1 ? null : probe(hostPath(segments));
   if (kind === 'file' && !trailingSlash) return file(segments);
 
   // `/script.php/extra/path`: the first `.php` segment that is a real file is the script.
-  const lastCandidate = trailingSlash ? segments.length : segments.length - 1;
+  const lastCandidate = encodedSlash !== -1 ? encodedSlash : trailingSlash ? segments.length : segments.length - 1;
   for (let i = 0; i < lastCandidate; i++) {
     const prefix = segments.slice(0, i + 1);
     if (PHP_SCRIPT.test(segments[i]) && probe(hostPath(prefix)) === 'file') {
@@ -136,6 +138,8 @@ export function route(request: { path: string; query: string }, options: RouterO
       return php(prefix, '/' + rest.join('/') + (trailingSlash && rest.length > 0 ? '/' : ''));
     }
   }
+
+  if (encodedSlash !== -1) return { kind: 'bad', status: 400, reason: 'encoded-slash' };
 
   if (kind === 'dir') {
     if (!trailingSlash) {

@@ -130,6 +130,39 @@ describe('normalisePath on arbitrary input', () => {
   });
 });
 
+describe('encoded slashes on generated paths', () => {
+  const word = fc.constantFrom('a', 'Talk:A', 'x y', 'é', '.x', 'x.', '%2e', '%2E%2e', '..', '.', 'b.php', '%25', '~');
+  const slash = fc.constantFrom('%2F', '%2f');
+  const info = fc.array(fc.tuple(word, fc.option(slash, { nil: undefined }), word), { minLength: 1, maxLength: 5 });
+  const script = fc.constantFrom('/index.php', '/wp-admin/index.php');
+
+  it('after a script: PATH_INFO is the decoded rest, with no dot segment; anywhere else: 400', () => {
+    fc.assert(
+      fc.property(script, info, fc.boolean(), (scriptPath, parts, before) => {
+        const rest = parts.map(([a, s, b]) => a + (s ?? '') + b).join('/');
+        const hasSlash = parts.some(([, s]) => s !== undefined);
+        const p = (before ? '/docs%2F' + scriptPath.slice(1) : scriptPath) + '/' + rest;
+        const r = route({ path: p, query: '' }, options);
+        // Before the script nothing runs: refused (or denied by name first).
+        if (before) return void expect(r.kind === 'deny' || (r.kind === 'bad' && r.reason === 'encoded-slash'), p).toBe(true);
+        if (r.kind === 'bad') {
+          // Refused only when a `%2F` sits beside a dot part, which could otherwise climb out of PATH_INFO.
+          expect(hasSlash, p).toBe(true);
+          return;
+        }
+        if (r.kind === 'deny') return; // a dot part after decoding: the usual dotfile rule
+        expect(r.kind, p).toBe('php');
+        if (r.kind !== 'php') return;
+        if (hasSlash && !/(^|\/|%2[fF])(\.|%2[eE])/.test(rest)) expect(r.pathInfo, p).toBe('/' + decodeURIComponent(rest));
+        const pieces = r.pathInfo.split('/').slice(1);
+        for (const piece of pieces) expect(['.', '..']).not.toContain(piece);
+        if (hasSlash) expect(r.scriptName).toBe(scriptPath);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});
+
 describe('route (try_files $uri $uri/ /index.php?$args)', () => {
   it.each<[string, string, Route]>([
     // existing PHP files run
@@ -169,6 +202,17 @@ describe('route (try_files $uri $uri/ /index.php?$args)', () => {
     ['/missing.php', '', front],
     ['/missing.php/extra', '', front],
     ['/%2e%2e%2fetc/passwd', '', bad('encoded-slash')],
+    // `%2F` after a script is PATH_INFO, decoded as nginx passes it; before or inside the script, refused
+    ['/index.php/Talk%3AA%2FB', '', php('/index.php', '/Talk:A/B')],
+    ['/index.php/a%2Fb/c%2f', '', php('/index.php', '/a/b/c/')],
+    ['/wp-admin/index.php/x%2Fy/', '', php('/wp-admin/index.php', '/x/y/')],
+    ['/index.php/a%2F..%2F..%2Fwp-config.php', '', bad('encoded-slash')],
+    ['/index.php/%2e%2e%2Fx', '', bad('encoded-slash')],
+    ['/index.php%2Fx', '', bad('encoded-slash')],
+    ['/wp-admin%2Findex.php', '', bad('encoded-slash')],
+    ['/style.css%2F', '', bad('encoded-slash')],
+    ['/hello%2Fworld/', '', bad('encoded-slash')],
+    ['/missing.php/a%2Fb', '', bad('encoded-slash')],
     // deny rules run before any existence check
     ['/.env', '', deny(404, 'dotfile')],
     ['/.git/config', '', deny(404, 'dotfile')],
