@@ -13,6 +13,9 @@
 import { offeredRate } from './scheduler.ts';
 import { errorCount } from './stats.ts';
 import type { RampResult } from './results.ts';
+import { escapeXml, formatTick, niceStep, svgOpen as chartOpen } from '../charts/svg.ts';
+
+export { escapeXml, niceStep };
 
 const W = 760;
 const H = 340;
@@ -32,19 +35,7 @@ const COLORS: Record<string, string> = {
   ceiling: '#555555',
 };
 
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1).replace(/\.0$/, '') : String(Math.round(v * 100) / 100));
-
-/** 1, 2 or 5 × 10^n, at least `raw`. */
-export function niceStep(raw: number): number {
-  if (!(raw > 0)) return 1;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  for (const m of [1, 2, 5, 10]) if (m * power >= raw) return m * power;
-  return 10 * power;
-}
+const fmt = formatTick;
 
 interface Frame {
   x(tS: number): number;
@@ -139,12 +130,7 @@ function series(key: string, points: Array<[number, number] | null>, extra = '')
 }
 
 function svgOpen(id: string, title: string): string {
-  return (
-    `<svg xmlns="http://www.w3.org/2000/svg" id="${id}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" ` +
-    `style="max-width:100%;height:auto" font-family="system-ui, sans-serif" font-size="11" role="img" aria-label="${escapeXml(title)}">` +
-    `<title>${escapeXml(title)}</title><rect width="${W}" height="${H}" fill="#fafafa"/>` +
-    `<text x="${W / 2}" y="14" text-anchor="middle" font-size="13" font-weight="600">${escapeXml(title)}</text>`
-  );
+  return chartOpen(id, title, { width: W, height: H });
 }
 
 export function latencyChart(result: RampResult): string {
