@@ -8,6 +8,7 @@ import { EngineError, type CgiResponse } from './engine/engine.ts';
 import type { HeaderMap, HttpRequest, HttpResponse } from './http.ts';
 import type { Logger } from './log.ts';
 import { route, type Route } from './router.ts';
+import { htaccessAccess } from './htaccess.ts';
 import { buildCgiEnv } from './cgi.ts';
 import { serveStatic } from './static.ts';
 import { phpCacheControl } from './cache-control.ts';
@@ -126,6 +127,7 @@ export function createBridge({ config, engine, logger, uploads, cdn }: BridgeOpt
     documentRoot: config.documentRoot,
     frontController: config.frontController,
     uploadsDir: config.uploadsDir,
+    access: htaccessAccess(config.documentRoot, { revalidateMs: config.codeRevalidateMs }),
   };
   const staticOptions = { uploadsDir: config.uploadsDir, policy: config.cache };
 

@@ -25,6 +25,8 @@ export interface RouterOptions {
   probe?: FileProbe;
   /** Resolves symlinks; defaults to fs.realpathSync.native. Tests with a fake probe pass their own. */
   realpath?: (absolutePath: string) => string;
+  /** The application's own access rules (its `.htaccess` files, htaccess.ts). */
+  access?: { check(segments: readonly string[]): { source: string } | null };
 }
 
 export const statProbe: FileProbe = (absolutePath) => {
@@ -89,6 +91,8 @@ export function route(request: { path: string; query: string }, options: RouterO
   const { segments, trailingSlash } = norm;
   const denied = denyRule(segments, options.uploadsDir);
   if (denied) return denied;
+  const appRule = options.access?.check(segments);
+  if (appRule) return deny(403, `htaccess ${appRule.source}`);
 
   const hostPath = (segs: readonly string[]) => path.join(root, ...segs);
   const urlPath = (segs: readonly string[]) => '/' + segs.join('/');

@@ -17,7 +17,8 @@
 import { randomBytes } from 'node:crypto';
 import type { CachePolicySettings } from '../config.ts';
 import type { Logger } from '../log.ts';
-import { hostPath, objectHeaders, objectKey, publishable, type UploadsLayout } from './objects.ts';
+import { hostPath, objectHeaders, objectKey, type UploadsLayout } from './objects.ts';
+import { publishableBySite } from './app-rules.ts';
 import type { ObjectStore } from './store.ts';
 
 export const INCOMING_PREFIX = '.lamphp-incoming/';
@@ -56,7 +57,7 @@ export function createDirectUploads(options: DirectUploadsOptions) {
     const { token, name, path: rel } = msg;
     if (typeof token !== 'string' || !TOKEN.test(token)) return { ok: false, error: 'Unknown upload.' };
     if (typeof name !== 'string' || !NAME.test(name)) return { ok: false, error: 'The file name is not acceptable.' };
-    if (typeof rel !== 'string' || !publishable(layout, rel)) return { ok: false, error: 'The destination is not in the uploads directory.' };
+    if (typeof rel !== 'string' || !publishableBySite(layout, rel)) return { ok: false, error: 'The destination is not in the uploads directory.' };
     if (!store.download || !store.copy) return { ok: false, error: 'This bucket does not take direct uploads.' };
     const incoming = `${INCOMING_PREFIX}${token}/${name}`;
     const key = objectKey(layout, rel);

@@ -11,7 +11,8 @@ import path from 'node:path';
 import type { CachePolicySettings } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { mapLimit, readContent } from './content.ts';
-import { hostPath, normalisePrefix, objectHeaders, objectKey, publishable, type UploadsLayout } from './objects.ts';
+import { hostPath, normalisePrefix, objectHeaders, objectKey, type UploadsLayout } from './objects.ts';
+import { publishableBySite } from './app-rules.ts';
 import type { ObjectStore, RemoteObject } from './store.ts';
 
 export type ReconcileAction =
@@ -77,7 +78,7 @@ export async function planReconcile(options: ReconcileOptions): Promise<Reconcil
 
   const files = await localFiles(path.join(layout.documentRoot, layout.uploadsDir));
   const skipped: string[] = [];
-  const candidates = files.filter((f) => (publishable(layout, f.rel) ? true : (skipped.push(f.rel), false)));
+  const candidates = files.filter((f) => (publishableBySite(layout, f.rel) ? true : (skipped.push(f.rel), false)));
   const localKeys = new Set(candidates.map((f) => objectKey(layout, f.rel)));
 
   let done = 0;

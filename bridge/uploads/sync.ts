@@ -17,7 +17,8 @@ import { LamphpError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { mapLimit, readContent } from './content.ts';
 import type { TouchedUpload } from './fs-journal.ts';
-import { hostPath, objectHeaders, objectKey, publishable, type UploadsLayout } from './objects.ts';
+import { hostPath, objectHeaders, objectKey, type UploadsLayout } from './objects.ts';
+import { publishableBySite } from './app-rules.ts';
 import { PendingJournal, backoffMs, pendingDirFor, type PendingBatch, type PendingOp } from './pending.ts';
 import { createS3Client, s3Store, type ObjectStore } from './store.ts';
 import { createDirectUploads } from './direct.ts';
@@ -252,7 +253,7 @@ export function createUploadsSync(options: UploadsSyncOptions): UploadsSync {
     store,
     journal,
     afterPhp(touched, requestId, log) {
-      const ops: PendingOp[] = touched.filter((t) => publishable(layout, t.path)).map((t) => ({ path: t.path, op: t.op }));
+      const ops: PendingOp[] = touched.filter((t) => publishableBySite(layout, t.path)).map((t) => ({ path: t.path, op: t.op }));
       if (ops.length === 0) return {};
       if (ops.some((o) => o.op === 'write')) return { beforeResponse: track(startBatch(ops, requestId, log)) };
       return { afterResponse: () => track(startBatch(ops, requestId, log)) };
