@@ -1,57 +1,32 @@
 /**
- * WordPress on Lambda: one construct for the whole stack (see infra/README.md).
+ * WordPress on Lambda: the whole stack, composed of one construct per concern (see infra/README.md).
  *
- *   CloudFront ─► front door (Function URL | HTTP API | ALB) ─► Lambda (nodejs24.x + lamphp layer)
- *        │                                                        ├─ EFS access point /roots/wp-lambda-<siteId> at /mnt/wordpress
- *        └─ wp-content/uploads/* ─► S3 (OAC) ◄── uploads sync ────┤
- *                                                                 └─ MySQL (RDS | Aurora Serverless v2, RDS Proxy) or SQLite on EFS
+ *   CloudFront ─► front door (Function URL | HTTP API | ALB) ─► Lambda (nodejs24.x + lamphp layer)    SiteCdn, SiteFunction
+ *        │                                                        ├─ EFS access point at /mnt/wordpress    SiteStorage
+ *        └─ wp-content/uploads/* ─► S3 (OAC) ◄── uploads sync ────┤                                        SiteStorage
+ *                                                                 └─ MySQL (RDS | Aurora, RDS Proxy) or SQLite on EFS   SiteDatabase
+ *   VPC: SiteNetwork · install, WP-Cron, alarms: SiteOperations
  *
- * Contracts with the runtime (implemented in runtime/ and bridge/):
- * - Every front door sends the origin-secret header `x-lamphp-origin-secret`; the function
- *   gets the same value in LAMPHP_ORIGIN_SECRET and rejects requests without it.
- * - A CloudFront Function copies the viewer Host into `x-forwarded-host`
- *   (LAMPHP_TRUST_FORWARDED_HOST=true), because the origin must receive its own Host.
- * - Install: a CloudFormation custom resource invokes the function synchronously with
- *   `{"lamphp":{"command":"install","mode":"install"|"update","siteUrl","distributionId",
- *   "assetBucket"?,"assetKey"?}}`; a thrown error or a FunctionError fails the deployment.
- * - WP-Cron: an EventBridge rule invokes the function with `{"lamphp":{"command":"cron"}}`.
+ * What the runtime relies on (names, paths, event shapes) is in infra/contracts.ts.
  */
-import { existsSync } from 'node:fs';
-import {
-  Aws,
-  CfnOutput,
-  CustomResource,
-  Duration,
-  Fn,
-  RemovalPolicy,
-  Stack,
-  Validations,
-  type Acknowledgment,
-} from 'aws-cdk-lib';
-import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
-import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as efs from 'aws-cdk-lib/aws-efs';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { LambdaTarget } from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as rds from 'aws-cdk-lib/aws-rds';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
-import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { Provider } from 'aws-cdk-lib/custom-resources';
+import { Aws, CfnOutput, Fn, type Duration } from 'aws-cdk-lib';
+import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { SiteCdn, type FrontDoor } from './constructs/cdn.ts';
+import { keepFlatLogicalIds } from './constructs/concern.ts';
+import { SiteDatabase } from './constructs/database.ts';
+import { acknowledge } from './constructs/nag.ts';
+import { SiteNetwork } from './constructs/network.ts';
+import { SiteOperations } from './constructs/operations.ts';
+import { SiteFunction } from './constructs/site-function.ts';
+import { SiteStorage } from './constructs/storage.ts';
 
 export type DatabaseKind = 'mysql' | 'aurora' | 'sqlite';
-export type FrontDoor = 'function-url' | 'http-api' | 'alb';
+export type { FrontDoor };
 
 export interface WordPressOnLambdaProps {
   /** `sqlite` is the zero-fixed-cost mode: no NAT, no interface endpoints, no database server. */
@@ -111,664 +86,109 @@ export interface WordPressOnLambdaProps {
   readonly priceClass?: cloudfront.PriceClass;
 }
 
-/** Header CloudFront adds on every origin request; the bridge's default LAMPHP_ORIGIN_SECRET_HEADER. */
-export const ORIGIN_SECRET_HEADER = 'x-lamphp-origin-secret';
-/** Where the access point is mounted in the function. */
-export const MOUNT_PATH = '/mnt/wordpress';
-/** The WordPress tree (LAMPHP_DOCUMENT_ROOT); siblings of it on EFS are never served. */
-export const DOCUMENT_ROOT = `${MOUNT_PATH}/wordpress`;
-/** S3 keys mirror the URL path, so CloudFront serves `/wp-content/uploads/*` from the bucket as is. */
-export const UPLOADS_PREFIX = 'wp-content/uploads/';
 export const DEFAULT_LAYER_ZIP = 'dist/lamphp-layer-php8.3.zip';
 
-const NODEJS_24 = lambda.Runtime.NODEJS_24_X ?? new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS);
-
-/** The function's own code is never run: AWS_LAMBDA_EXEC_WRAPPER starts lamphp from the layer. */
-const PLACEHOLDER_HANDLER = [
-  '// lamphp serves every invocation from its layer (AWS_LAMBDA_EXEC_WRAPPER=/opt/lamphp/bootstrap).',
-  'exports.handler = async () => { throw new Error("lamphp layer missing: AWS_LAMBDA_EXEC_WRAPPER did not start /opt/lamphp/bootstrap"); };',
-].join('\n');
-
-/** Copies the viewer Host into x-forwarded-host: the origin must receive its own Host header. */
-export const VIEWER_HOST_FUNCTION = [
-  'function handler(event) {',
-  '  var request = event.request;',
-  '  if (request.headers.host) request.headers["x-forwarded-host"] = { value: request.headers.host.value };',
-  '  return request;',
-  '}',
-].join('\n');
-
-/** onEvent handler of the install custom resource: turns the CloudFormation event into a lamphp install command. */
-export const INSTALL_ON_EVENT = `
-const { LambdaClient, InvokeCommand } = require('@aws-sdk/client-lambda');
-const client = new LambdaClient({});
-exports.handler = async (event) => {
-  const p = event.ResourceProperties;
-  const physicalResourceId = event.PhysicalResourceId || 'lamphp-install-' + p.SiteId;
-  if (event.RequestType === 'Delete') return { PhysicalResourceId: physicalResourceId };
-  const lamphp = { command: 'install', mode: event.RequestType === 'Create' ? 'install' : 'update',
-    siteUrl: p.SiteUrl, distributionId: p.DistributionId };
-  if (p.AssetBucket) { lamphp.assetBucket = p.AssetBucket; lamphp.assetKey = p.AssetKey; }
-  const res = await client.send(new InvokeCommand({ FunctionName: p.FunctionName, Payload: JSON.stringify({ lamphp }) }));
-  const body = res.Payload ? Buffer.from(res.Payload).toString('utf8') : '';
-  console.log(JSON.stringify({ level: 'info', msg: 'install finished', mode: lamphp.mode, functionError: res.FunctionError, body: body.slice(0, 4000) }));
-  if (res.FunctionError) throw new Error('lamphp install failed (' + res.FunctionError + '): ' + body.slice(0, 1000));
-  return { PhysicalResourceId: physicalResourceId };
-};
-`;
-
 export class WordPressOnLambda extends Construct {
-  readonly vpc: ec2.IVpc;
-  readonly fileSystem: efs.FileSystem;
-  readonly accessPoint: efs.AccessPoint;
-  readonly function: lambda.Function;
-  readonly functionSecurityGroup: ec2.SecurityGroup;
-  readonly layer: lambda.LayerVersion;
-  readonly uploadsBucket: s3.Bucket;
-  readonly distribution: cloudfront.Distribution;
-  readonly logGroup: logs.LogGroup;
-  readonly errorsAlarm: cloudwatch.Alarm;
-  readonly throttlesAlarm: cloudwatch.Alarm;
-  readonly cronRule: events.Rule;
-  readonly install: CustomResource;
-  /** SSM parameter holding the distribution id (the function cannot reference it directly: cycle). */
-  readonly distributionIdParameterName: string;
-  readonly database?: rds.DatabaseInstance | rds.DatabaseCluster;
-  readonly databaseProxy?: rds.DatabaseProxy;
-  readonly functionUrl?: lambda.FunctionUrl;
-  readonly httpApi?: apigwv2.HttpApi;
-  readonly loadBalancer?: elbv2.ApplicationLoadBalancer;
   readonly siteId: string;
+  readonly network: SiteNetwork;
+  readonly storage: SiteStorage;
+  readonly databaseServer?: SiteDatabase;
+  readonly site: SiteFunction;
+  readonly cdn: SiteCdn;
+  readonly operations: SiteOperations;
 
   constructor(scope: Construct, id: string, props: WordPressOnLambdaProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     const frontDoor = props.frontDoor ?? 'function-url';
-    const database = props.database;
-    const usesServer = database !== 'sqlite';
     const siteId = props.siteId ?? id.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
     if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(siteId)) {
       throw new Error(`siteId must be lower-case letters, digits and dashes, got "${siteId}".`);
     }
-    this.siteId = siteId;
     if (props.domainName !== undefined && props.certificateArn === undefined) {
       throw new Error('domainName needs certificateArn: an ACM certificate in us-east-1 covering the domain.');
     }
-    const layerZip = props.layerZip ?? DEFAULT_LAYER_ZIP;
-    if (!existsSync(layerZip)) {
-      throw new Error(`Layer zip ${layerZip} not found: build it with "lamphp layer build" or pass layerZip.`);
-    }
+    this.siteId = siteId;
+    keepFlatLogicalIds(this);
     const originSecret =
       props.originSecret ?? Fn.join('', ['lamphp-', Fn.select(2, Fn.split('/', Aws.STACK_ID))]);
+    const kind = props.database;
 
-    // ── Network ────────────────────────────────────────────────────────────────────────
-    const { vpc, appSubnets, dataSubnets, publicSubnets } = this.network(props, frontDoor, usesServer);
-    this.vpc = vpc;
-    this.functionSecurityGroup = new ec2.SecurityGroup(this, 'FunctionSecurityGroup', {
-      vpc,
-      description: 'lamphp WordPress function',
-      allowAllOutbound: true,
+    this.network = new SiteNetwork(this, 'Network', {
+      databaseServer: kind !== 'sqlite',
+      publicSubnets: frontDoor === 'alb',
+      natGateways: props.natGateways,
+      vpcId: props.vpcId,
+      vpcAvailabilityZones: props.vpcAvailabilityZones,
+      vpcPrivateSubnetIds: props.vpcPrivateSubnetIds,
+      vpcPublicSubnetIds: props.vpcPublicSubnetIds,
     });
-
-    // ── EFS ────────────────────────────────────────────────────────────────────────────
-    const efsSecurityGroup = new ec2.SecurityGroup(this, 'FileSystemSecurityGroup', {
-      vpc,
-      description: 'EFS for lamphp: NFS from the WordPress function only',
-      allowAllOutbound: false,
-    });
-    this.fileSystem = new efs.FileSystem(this, 'FileSystem', {
-      vpc,
-      vpcSubnets: appSubnets,
-      securityGroup: efsSecurityGroup,
-      encrypted: true,
-      throughputMode: efs.ThroughputMode.ELASTIC,
-      performanceMode: efs.PerformanceMode.GENERAL_PURPOSE,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.accessPoint = this.fileSystem.addAccessPoint('AccessPoint', {
-      path: `/roots/wp-lambda-${siteId}`,
-      posixUser: { uid: '1000', gid: '1000' },
-      createAcl: { ownerUid: '1000', ownerGid: '1000', permissions: '755' },
-    });
-
-    // ── Uploads bucket ────────────────────────────────────────────────────────────────
-    this.uploadsBucket = new s3.Bucket(this, 'Uploads', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-
-    // ── Database ──────────────────────────────────────────────────────────────────────
-    const dbEnv: Record<string, string> = {};
-    let dbSecret: rds.DatabaseSecret | undefined;
-    if (usesServer) {
-      const db = this.databaseServer(props, vpc, dataSubnets);
-      this.database = db.server;
-      this.databaseProxy = db.proxy;
-      dbSecret = db.secret;
-      Object.assign(dbEnv, {
-        DB_HOST: db.host,
-        DB_NAME: 'wordpress',
-        DB_USER: 'wordpress',
-        DB_SECRET_ARN: db.secret.secretArn,
+    if (this.network.ownsVpc) {
+      acknowledge(this.network.vpc, 'AwsSolutions-VPC7', 'VPC flow logs are billed per GB ingested; this stack keeps to pay-per-use logging and leaves flow logs to the account baseline.');
+    }
+    this.storage = new SiteStorage(this, 'Storage', { network: this.network, siteId });
+    if (kind !== 'sqlite') {
+      this.databaseServer = new SiteDatabase(this, 'Database', {
+        kind,
+        network: this.network,
+        rdsProxy: props.rdsProxy,
+        instanceType: props.databaseInstanceType,
+        auroraMinCapacity: props.auroraMinCapacity,
+        auroraMaxCapacity: props.auroraMaxCapacity,
+        deletionProtection: props.deletionProtection,
       });
     }
-
-    // ── Function ──────────────────────────────────────────────────────────────────────
-    this.layer = new lambda.LayerVersion(this, 'Layer', {
-      code: lambda.Code.fromAsset(layerZip),
-      compatibleRuntimes: [NODEJS_24],
-      compatibleArchitectures: [lambda.Architecture.ARM_64, lambda.Architecture.X86_64],
-      description: 'lamphp: PHP (WebAssembly) runtime for Node.js',
+    this.site = new SiteFunction(this, 'Site', {
+      network: this.network,
+      storage: this.storage,
+      database: this.databaseServer,
+      siteId,
+      layerZip: props.layerZip ?? DEFAULT_LAYER_ZIP,
+      originSecret,
+      shape: `${kind}, ${frontDoor}`,
+      architecture: props.architecture,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      domainName: props.domainName,
+      logRetention: props.logRetention,
     });
-    this.logGroup = new logs.LogGroup(this, 'FunctionLogs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    this.cdn = new SiteCdn(this, 'Cdn', {
+      frontDoor,
+      network: this.network,
+      storage: this.storage,
+      site: this.site,
+      siteId,
+      originSecret,
+      originReadTimeout: props.originReadTimeout,
+      domainName: props.domainName,
+      certificateArn: props.certificateArn,
+      logRetention: props.logRetention,
+      priceClass: props.priceClass,
     });
-    this.distributionIdParameterName = `/lamphp/${siteId}/cloudfront-distribution-id`;
-    const environment: Record<string, string> = {
-      AWS_LAMBDA_EXEC_WRAPPER: '/opt/lamphp/bootstrap',
-      LAMPHP_DOCUMENT_ROOT: DOCUMENT_ROOT,
-      // The access point is empty until the install invocation runs: let the runtime start anyway.
-      LAMPHP_CREATE_DOCUMENT_ROOT: 'true',
-      LAMPHP_SESSION_DIR: `${MOUNT_PATH}/sessions`,
-      LAMPHP_RESPONSE_MODE: 'buffered',
-      LAMPHP_ORIGIN_SECRET: originSecret,
-      LAMPHP_ORIGIN_SECRET_HEADER: ORIGIN_SECRET_HEADER,
-      LAMPHP_TRUST_FORWARDED_HOST: 'true',
-      LAMPHP_UPLOADS_BUCKET: this.uploadsBucket.bucketName,
-      LAMPHP_UPLOADS_PREFIX: UPLOADS_PREFIX,
-      LAMPHP_CLOUDFRONT_DISTRIBUTION_ID_PARAMETER: this.distributionIdParameterName,
-      LAMPHP_DATABASE: usesServer ? 'mysql' : 'sqlite',
-      ...dbEnv,
-    };
-    if (props.domainName !== undefined) {
-      environment.LAMPHP_CANONICAL_HOST = props.domainName;
-      environment.LAMPHP_UPLOADS_URL = `https://${props.domainName}/wp-content/uploads`;
-    }
-    if (!usesServer) {
-      // The zero-fixed-cost VPC has no route to the internet: keep WordPress from waiting on it.
-      environment.WP_HTTP_BLOCK_EXTERNAL = 'true';
-      environment.DISALLOW_FILE_MODS = 'true';
-      // Nor to the CloudFront API: publishing relies on the pages' shared-cache lifetime instead.
-      environment.LAMPHP_CDN_INVALIDATION = 'false';
-    }
-    this.function = new lambda.Function(this, 'Function', {
-      description: `lamphp WordPress (${database}, ${frontDoor})`,
-      runtime: NODEJS_24,
-      architecture: props.architecture ?? lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 2048,
-      timeout: props.timeout ?? Duration.seconds(120),
-      code: lambda.Code.fromInline(PLACEHOLDER_HANDLER),
-      handler: 'index.handler',
-      layers: [this.layer],
-      vpc,
-      vpcSubnets: appSubnets,
-      securityGroups: [this.functionSecurityGroup],
-      filesystem: lambda.FileSystem.fromEfsAccessPoint(this.accessPoint, MOUNT_PATH),
-      environment,
-      logGroup: this.logGroup,
-    });
-    this.uploadsBucket.grantReadWrite(this.function);
-    dbSecret?.grantRead(this.function);
-    this.function.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['ssm:GetParameter'],
-        resources: [
-          stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: this.distributionIdParameterName.slice(1) }),
-        ],
-      }),
-    );
-
-    // ── Front door ────────────────────────────────────────────────────────────────────
-    const readTimeout = props.originReadTimeout ?? Duration.seconds(30);
-    const customHeaders = { [ORIGIN_SECRET_HEADER]: originSecret };
-    let appOrigin: cloudfront.IOrigin;
-    if (frontDoor === 'function-url') {
-      // Function URLs cannot stream from a VPC: BUFFERED is the only mode that works here.
-      this.functionUrl = this.function.addFunctionUrl({
-        authType: lambda.FunctionUrlAuthType.NONE,
-        invokeMode: lambda.InvokeMode.BUFFERED,
-      });
-      appOrigin = new origins.FunctionUrlOrigin(this.functionUrl, { customHeaders, readTimeout });
-    } else if (frontDoor === 'http-api') {
-      this.httpApi = this.httpApiFrontDoor(props);
-      appOrigin = new origins.HttpOrigin(Fn.select(2, Fn.split('/', this.httpApi.apiEndpoint)), {
-        customHeaders,
-        readTimeout,
-        protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-      });
-    } else {
-      this.loadBalancer = this.albFrontDoor(vpc, publicSubnets, originSecret);
-      appOrigin = new origins.LoadBalancerV2Origin(this.loadBalancer, {
-        customHeaders,
-        readTimeout,
-        // No certificate on the ALB's own name: CloudFront reaches it over HTTP (see README).
-        protocolPolicy: cloudfront.OriginProtocolPolicy.HTTP_ONLY,
-      });
-    }
-
-    // ── CloudFront ────────────────────────────────────────────────────────────────────
-    this.distribution = this.cdn(props, appOrigin);
-    new ssm.StringParameter(this, 'DistributionIdParameter', {
-      parameterName: this.distributionIdParameterName,
-      stringValue: this.distribution.distributionId,
-      description: 'CloudFront distribution in front of this WordPress site (read by lamphp for invalidations)',
-    });
-    // A separate policy, not the role's default one: the function must not depend on the
-    // distribution, which depends on the function's URL.
-    new iam.Policy(this, 'InvalidationPolicy', {
-      roles: [this.function.role!],
-      statements: [
-        new iam.PolicyStatement({
-          actions: ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'],
-          resources: [this.distribution.distributionArn],
-        }),
-      ],
+    this.operations = new SiteOperations(this, 'Operations', {
+      site: this.site,
+      siteId,
+      siteUrl: this.cdn.siteUrl,
+      distributionId: this.cdn.distribution.distributionId,
+      siteAssetZip: props.siteAssetZip,
+      installAfter: [this.databaseServer?.proxy, this.databaseServer?.server].filter((c) => c !== undefined),
+      cronRate: props.cronRate,
+      logRetention: props.logRetention,
     });
 
-    // ── Operations ────────────────────────────────────────────────────────────────────
-    this.errorsAlarm = this.function.metricErrors({ period: Duration.minutes(5) }).createAlarm(this, 'ErrorsAlarm', {
-      alarmDescription: 'lamphp WordPress function invocations failed',
-      threshold: 1,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.throttlesAlarm = this.function
-      .metricThrottles({ period: Duration.minutes(5) })
-      .createAlarm(this, 'ThrottlesAlarm', {
-        alarmDescription: 'lamphp WordPress function invocations were throttled',
-        threshold: 1,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-    this.cronRule = new events.Rule(this, 'Cron', {
-      description: 'WP-Cron for the lamphp WordPress site',
-      schedule: events.Schedule.rate(props.cronRate ?? Duration.minutes(5)),
-      targets: [
-        new eventsTargets.LambdaFunction(this.function, {
-          event: events.RuleTargetInput.fromObject({ lamphp: { command: 'cron' } }),
-          retryAttempts: 0,
-        }),
-      ],
-    });
-
-    // ── Install ───────────────────────────────────────────────────────────────────────
-    this.install = this.installResource(props, siteId);
-    if (this.databaseProxy) this.install.node.addDependency(this.databaseProxy);
-    if (this.database) this.install.node.addDependency(this.database);
-
-    new CfnOutput(this, 'SiteUrl', { value: this.siteUrl(props) });
-    new CfnOutput(this, 'DistributionDomainName', { value: this.distribution.distributionDomainName });
-    new CfnOutput(this, 'FunctionName', { value: this.function.functionName });
-    new CfnOutput(this, 'UploadsBucketName', { value: this.uploadsBucket.bucketName });
-
-    this.acknowledgeFindings(frontDoor, usesServer, props);
+    new CfnOutput(this, 'SiteUrl', { value: this.cdn.siteUrl });
+    new CfnOutput(this, 'DistributionDomainName', { value: this.cdn.distribution.distributionDomainName });
+    new CfnOutput(this, 'FunctionName', { value: this.site.function.functionName });
+    new CfnOutput(this, 'UploadsBucketName', { value: this.storage.uploadsBucket.bucketName });
   }
 
-  private siteUrl(props: WordPressOnLambdaProps): string {
-    return `https://${props.domainName ?? this.distribution.distributionDomainName}`;
+  // What users of the construct reach for most.
+  get function(): lambda.Function {
+    return this.site.function;
   }
-
-  private network(props: WordPressOnLambdaProps, frontDoor: FrontDoor, usesServer: boolean) {
-    if (props.vpcId !== undefined) {
-      const azs = props.vpcAvailabilityZones ?? [];
-      const privateIds = props.vpcPrivateSubnetIds ?? [];
-      if (azs.length < 2 || privateIds.length !== azs.length) {
-        throw new Error('vpcId needs vpcAvailabilityZones (≥ 2) and one vpcPrivateSubnetIds entry per zone.');
-      }
-      if (frontDoor === 'alb' && (props.vpcPublicSubnetIds ?? []).length !== azs.length) {
-        throw new Error('The alb front door in an existing VPC needs one vpcPublicSubnetIds entry per zone.');
-      }
-      const vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
-        vpcId: props.vpcId,
-        availabilityZones: azs,
-        privateSubnetIds: privateIds,
-        publicSubnetIds: props.vpcPublicSubnetIds,
-      });
-      const privateSubnets: ec2.SubnetSelection = { subnets: vpc.privateSubnets };
-      return { vpc, appSubnets: privateSubnets, dataSubnets: privateSubnets, publicSubnets: { subnets: vpc.publicSubnets } };
-    }
-    const subnetConfiguration: ec2.SubnetConfiguration[] = [];
-    if (usesServer || frontDoor === 'alb') {
-      subnetConfiguration.push({ name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 });
-    }
-    subnetConfiguration.push({
-      name: 'app',
-      subnetType: usesServer ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED,
-      cidrMask: 22,
-    });
-    if (usesServer) subnetConfiguration.push({ name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 });
-    const vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr('10.60.0.0/16'),
-      maxAzs: 2,
-      natGateways: usesServer ? (props.natGateways ?? 1) : 0,
-      subnetConfiguration,
-      // Free: S3 (uploads sync, install assets) without a NAT gateway.
-      gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
-      restrictDefaultSecurityGroup: false,
-    });
-    return {
-      vpc,
-      appSubnets: { subnetGroupName: 'app' } as ec2.SubnetSelection,
-      dataSubnets: { subnetGroupName: usesServer ? 'data' : 'app' } as ec2.SubnetSelection,
-      publicSubnets: { subnetType: ec2.SubnetType.PUBLIC } as ec2.SubnetSelection,
-    };
+  get distribution(): cloudfront.Distribution {
+    return this.cdn.distribution;
   }
-
-  private databaseServer(props: WordPressOnLambdaProps, vpc: ec2.IVpc, subnets: ec2.SubnetSelection) {
-    const dbSecurityGroup = new ec2.SecurityGroup(this, 'DatabaseSecurityGroup', {
-      vpc,
-      description: 'WordPress database: MySQL from the function (or its RDS Proxy) only',
-      allowAllOutbound: false,
-    });
-    const secret = new rds.DatabaseSecret(this, 'DatabaseSecret', { username: 'wordpress' });
-    const credentials = rds.Credentials.fromSecret(secret);
-    const deletionProtection = props.deletionProtection ?? true;
-    const removalPolicy = deletionProtection ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY;
-    let server: rds.DatabaseInstance | rds.DatabaseCluster;
-    let proxyTarget: rds.ProxyTarget;
-    if (props.database === 'mysql') {
-      const instance = new rds.DatabaseInstance(this, 'Database', {
-        engine: rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_4_10 }),
-        port: 3306,
-        instanceType: props.databaseInstanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
-        vpc,
-        vpcSubnets: subnets,
-        securityGroups: [dbSecurityGroup],
-        credentials,
-        databaseName: 'wordpress',
-        allocatedStorage: 20,
-        maxAllocatedStorage: 100,
-        storageEncrypted: true,
-        multiAz: false,
-        backupRetention: Duration.days(7),
-        deletionProtection,
-        removalPolicy,
-        iamAuthentication: true,
-      });
-      server = instance;
-      proxyTarget = rds.ProxyTarget.fromInstance(instance);
-    } else {
-      const cluster = new rds.DatabaseCluster(this, 'Database', {
-        engine: rds.DatabaseClusterEngine.auroraMysql({ version: rds.AuroraMysqlEngineVersion.VER_3_10_3 }),
-        port: 3306,
-        writer: rds.ClusterInstance.serverlessV2('writer'),
-        serverlessV2MinCapacity: props.auroraMinCapacity ?? 0,
-        serverlessV2MaxCapacity: props.auroraMaxCapacity ?? 2,
-        vpc,
-        vpcSubnets: subnets,
-        securityGroups: [dbSecurityGroup],
-        credentials,
-        defaultDatabaseName: 'wordpress',
-        storageEncrypted: true,
-        backup: { retention: Duration.days(7) },
-        deletionProtection,
-        removalPolicy,
-        iamAuthentication: true,
-      });
-      server = cluster;
-      proxyTarget = rds.ProxyTarget.fromCluster(cluster);
-    }
-    if (props.rdsProxy === false) {
-      dbSecurityGroup.addIngressRule(this.functionSecurityGroup, ec2.Port.tcp(3306), 'MySQL from the WordPress function');
-      const host = server instanceof rds.DatabaseInstance ? server.dbInstanceEndpointAddress : server.clusterEndpoint.hostname;
-      return { server, secret, host, proxy: undefined };
-    }
-    const proxySecurityGroup = new ec2.SecurityGroup(this, 'DatabaseProxySecurityGroup', {
-      vpc,
-      description: 'RDS Proxy: MySQL from the WordPress function only',
-      allowAllOutbound: false,
-    });
-    const proxy = new rds.DatabaseProxy(this, 'DatabaseProxy', {
-      proxyTarget,
-      secrets: [secret],
-      vpc,
-      vpcSubnets: subnets,
-      securityGroups: [proxySecurityGroup],
-      // WordPress's mysqli does not ask for TLS; the traffic never leaves the VPC.
-      requireTLS: false,
-      iamAuth: false,
-    });
-    proxySecurityGroup.addIngressRule(this.functionSecurityGroup, ec2.Port.tcp(3306), 'MySQL from the WordPress function');
-    // DatabaseProxy itself opens the database's port (3306) to proxySecurityGroup.
-    return { server, secret, host: proxy.endpoint, proxy };
-  }
-
-  private httpApiFrontDoor(props: WordPressOnLambdaProps): apigwv2.HttpApi {
-    const api = new apigwv2.HttpApi(this, 'HttpApi', {
-      description: 'lamphp WordPress (behind CloudFront)',
-      defaultIntegration: new HttpLambdaIntegration('Function', this.function, {
-        payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
-      }),
-      createDefaultStage: false,
-    });
-    const accessLogs = new logs.LogGroup(this, 'HttpApiAccessLogs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-    });
-    api.addStage('DefaultStage', {
-      stageName: '$default',
-      autoDeploy: true,
-      accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(accessLogs) },
-    });
-    return api;
-  }
-
-  private albFrontDoor(vpc: ec2.IVpc, publicSubnets: ec2.SubnetSelection, originSecret: string) {
-    const securityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
-      vpc,
-      description: 'lamphp ALB: HTTP from CloudFront (requests without the origin secret get 403)',
-      allowAllOutbound: false,
-    });
-    securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP from CloudFront');
-    const alb = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
-      vpc,
-      vpcSubnets: publicSubnets,
-      internetFacing: true,
-      securityGroup,
-      dropInvalidHeaderFields: true,
-    });
-    const listener = alb.addListener('Http', {
-      port: 80,
-      open: false,
-      defaultAction: elbv2.ListenerAction.fixedResponse(403, { contentType: 'text/plain', messageBody: 'Forbidden' }),
-    });
-    const targetGroup = new elbv2.ApplicationTargetGroup(this, 'FunctionTarget', {
-      targetType: elbv2.TargetType.LAMBDA,
-      targets: [new LambdaTarget(this.function)],
-      multiValueHeadersEnabled: true,
-    });
-    listener.addAction('FromCloudFront', {
-      priority: 10,
-      conditions: [elbv2.ListenerCondition.httpHeader(ORIGIN_SECRET_HEADER, [originSecret])],
-      action: elbv2.ListenerAction.forward([targetGroup]),
-    });
-    return alb;
-  }
-
-  private cdn(props: WordPressOnLambdaProps, appOrigin: cloudfront.IOrigin): cloudfront.Distribution {
-    const viewerHost = new cloudfront.Function(this, 'ViewerHostFunction', {
-      code: cloudfront.FunctionCode.fromInline(VIEWER_HOST_FUNCTION),
-      runtime: cloudfront.FunctionRuntime.JS_2_0,
-      comment: 'Copies the viewer Host into x-forwarded-host for lamphp',
-    });
-    const functionAssociations = [{ function: viewerHost, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }];
-
-    // Pages: honour the origin's Cache-Control; a logged-in or commenting visitor gets a cache entry of their own.
-    const pagesCachePolicy = new cloudfront.CachePolicy(this, 'PagesCachePolicy', {
-      comment: 'lamphp pages: origin Cache-Control, WordPress cookies in the key',
-      minTtl: Duration.seconds(0),
-      defaultTtl: Duration.seconds(0),
-      maxTtl: Duration.days(365),
-      cookieBehavior: cloudfront.CacheCookieBehavior.allowList('wordpress_*', 'wp-*', 'comment_*'),
-      queryStringBehavior: cloudfront.CacheQueryStringBehavior.all(),
-      headerBehavior: cloudfront.CacheHeaderBehavior.none(),
-      enableAcceptEncodingGzip: true,
-      enableAcceptEncodingBrotli: true,
-    });
-    // Versioned assets: only `ver` (and `v`) tell versions apart; other query strings share one entry.
-    const staticCachePolicy = new cloudfront.CachePolicy(this, 'StaticCachePolicy', {
-      comment: 'lamphp versioned static assets',
-      minTtl: Duration.seconds(0),
-      defaultTtl: Duration.days(1),
-      maxTtl: Duration.days(365),
-      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
-      queryStringBehavior: cloudfront.CacheQueryStringBehavior.allowList('ver', 'v'),
-      headerBehavior: cloudfront.CacheHeaderBehavior.none(),
-      enableAcceptEncodingGzip: true,
-      enableAcceptEncodingBrotli: true,
-    });
-    const staticOriginRequestPolicy = new cloudfront.OriginRequestPolicy(this, 'StaticOriginRequestPolicy', {
-      comment: 'lamphp static assets: viewer host and scheme only',
-      headerBehavior: cloudfront.OriginRequestHeaderBehavior.allowList('x-forwarded-host', 'CloudFront-Forwarded-Proto'),
-      cookieBehavior: cloudfront.OriginRequestCookieBehavior.none(),
-      queryStringBehavior: cloudfront.OriginRequestQueryStringBehavior.none(),
-    });
-    const dynamic = {
-      origin: appOrigin,
-      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
-      // All viewer headers except Host (the origin needs its own), plus CloudFront-Viewer-Address
-      // and CloudFront-Forwarded-Proto; all cookies; all query strings.
-      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-      functionAssociations,
-      compress: true,
-    };
-    const admin: cloudfront.BehaviorOptions = { ...dynamic, cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED };
-    const assets: cloudfront.BehaviorOptions = {
-      origin: appOrigin,
-      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-      allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
-      cachePolicy: staticCachePolicy,
-      originRequestPolicy: staticOriginRequestPolicy,
-      functionAssociations,
-      compress: true,
-    };
-    const uploads: cloudfront.BehaviorOptions = {
-      origin: origins.S3BucketOrigin.withOriginAccessControl(this.uploadsBucket),
-      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-      allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
-      cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
-      compress: true,
-    };
-    return new cloudfront.Distribution(this, 'Distribution', {
-      comment: `lamphp WordPress ${this.siteId}`,
-      defaultBehavior: { ...dynamic, cachePolicy: pagesCachePolicy },
-      additionalBehaviors: {
-        'wp-content/uploads/*': uploads,
-        'wp-admin/*': admin,
-        'wp-login.php': admin,
-        'wp-includes/*': assets,
-        'wp-content/themes/*': assets,
-        'wp-content/plugins/*': assets,
-      },
-      domainNames: props.domainName !== undefined ? [props.domainName] : undefined,
-      certificate:
-        props.certificateArn !== undefined
-          ? acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn)
-          : undefined,
-      // Only a custom certificate can raise the floor; *.cloudfront.net is fixed at TLSv1.
-      minimumProtocolVersion:
-        props.certificateArn !== undefined ? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 : undefined,
-      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
-      priceClass: props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_100,
-    });
-  }
-
-  private installResource(props: WordPressOnLambdaProps, siteId: string): CustomResource {
-    const onEventLogs = new logs.LogGroup(this, 'InstallLogs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-    });
-    const onEvent = new lambda.Function(this, 'InstallOnEvent', {
-      description: 'lamphp install: turns CloudFormation custom-resource events into lamphp install commands',
-      runtime: NODEJS_24,
-      architecture: lambda.Architecture.ARM_64,
-      code: lambda.Code.fromInline(INSTALL_ON_EVENT),
-      handler: 'index.handler',
-      timeout: Duration.minutes(15),
-      logGroup: onEventLogs,
-    });
-    this.function.grantInvoke(onEvent);
-    const provider = new Provider(this, 'InstallProvider', {
-      onEventHandler: onEvent,
-      logGroup: onEventLogs,
-    });
-    const properties: Record<string, string> = {
-      FunctionName: this.function.functionName,
-      SiteId: siteId,
-      SiteUrl: this.siteUrl(props),
-      DistributionId: this.distribution.distributionId,
-      // A new layer version is a new runtime: run the update step again.
-      LayerVersionArn: this.layer.layerVersionArn,
-    };
-    if (props.siteAssetZip !== undefined) {
-      const asset = new s3assets.Asset(this, 'SiteAsset', { path: props.siteAssetZip });
-      asset.grantRead(this.function);
-      properties.AssetBucket = asset.s3BucketName;
-      properties.AssetKey = asset.s3ObjectKey;
-    }
-    return new CustomResource(this, 'Install', {
-      serviceToken: provider.serviceToken,
-      resourceType: 'Custom::LamphpInstall',
-      properties,
-    });
-  }
-
-  /** cdk-nag AwsSolutions findings this design accepts, each with its reason (README "cdk-nag"). */
-  private acknowledgeFindings(frontDoor: FrontDoor, usesServer: boolean, props: WordPressOnLambdaProps): void {
-    const ack = (scope: Construct | undefined, id: string, reason: string): void => {
-      if (scope !== undefined) Validations.of(scope).acknowledge({ id, reason });
-    };
-    const basicExecution =
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
-    const vpcExecution =
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]';
-    const role = this.function.role as Construct;
-    const uploadsArn = `<${Stack.of(this).getLogicalId(this.uploadsBucket.node.defaultChild as s3.CfnBucket)}.Arn>`;
-
-    if (this.vpc.node.scope === this) {
-      ack(this.vpc, 'AwsSolutions-VPC7', 'VPC flow logs are billed per GB ingested; this stack keeps to pay-per-use logging and leaves flow logs to the account baseline.');
-    }
-    ack(this.uploadsBucket, 'AwsSolutions-S1', 'Uploads are public media read through CloudFront; server access logs would need a second bucket and add cost without a reader.');
-    ack(role, basicExecution, 'AWSLambdaBasicExecutionRole only allows writing the function\'s own CloudWatch logs, the minimum every Lambda function needs.');
-    ack(role, vpcExecution, 'AWSLambdaVPCAccessExecutionRole is the AWS-maintained minimum for a function attached to a VPC (ENI management).');
-    ack(role, 'AwsSolutions-IAM5[Resource::*]', 'elasticfilesystem:ClientMount is granted with a condition pinning it to this site\'s EFS access point ARN (generated by the Lambda FileSystem integration).');
-    for (const action of ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*']) {
-      ack(role, `AwsSolutions-IAM5[Action::${action}]`, 'Read/write on the uploads bucket only: the uploads sync reads, writes, lists and deletes media objects.');
-    }
-    ack(role, `AwsSolutions-IAM5[Resource::${uploadsArn}/*]`, 'Object-level access is limited to the site\'s own uploads bucket.');
-    ack(this.distribution, 'AwsSolutions-CFR1', 'A public website: no geo restriction by default.');
-    ack(this.distribution, 'AwsSolutions-CFR2', 'AWS WAF has a fixed monthly cost; the zero-fixed-cost design leaves it optional (attach a web ACL to the distribution).');
-    ack(this.distribution, 'AwsSolutions-CFR3', 'CloudFront standard logs need an ACL-enabled log bucket; left out to stay pay-per-use, enable them on the distribution when needed.');
-    if (props.certificateArn === undefined) {
-      ack(this.distribution, 'AwsSolutions-CFR4', 'Without a custom domain the distribution uses the *.cloudfront.net certificate, whose minimum protocol CloudFront fixes at TLSv1; with certificateArn the minimum is TLSv1.2_2021.');
-    }
-    const functionArn = `<${Stack.of(this).getLogicalId(this.function.node.defaultChild as lambda.CfnFunction)}.Arn>`;
-    const onEvent = this.node.findChild('InstallOnEvent') as lambda.Function;
-    const onEventArn = `<${Stack.of(this).getLogicalId(onEvent.node.defaultChild as lambda.CfnFunction)}.Arn>`;
-    ack(onEvent, basicExecution, 'AWSLambdaBasicExecutionRole only allows writing the function\'s own CloudWatch logs.');
-    ack(onEvent, `AwsSolutions-IAM5[Resource::${functionArn}:*]`, 'Invoke permission on the WordPress function and its versions/aliases only (generated by grantInvoke).');
-    const provider = this.node.findChild('InstallProvider');
-    ack(provider, basicExecution, 'The custom-resource provider framework function only writes its own CloudWatch logs.');
-    ack(provider, `AwsSolutions-IAM5[Resource::${onEventArn}:*]`, 'The provider framework may invoke only the install onEvent function and its versions.');
-
-    if (usesServer) {
-      ack(this.node.findChild('DatabaseSecret'), 'AwsSolutions-SMG4', 'Rotation needs a rotation function with network access to the database; WordPress reads the password once per runtime start, so rotation is left as an opt-in.');
-      ack(this.database, 'AwsSolutions-RDS11', 'The port is not a security boundary here: the database security group admits 3306 only from the function (or its RDS Proxy).');
-      if (props.database === 'mysql') {
-        ack(this.database, 'AwsSolutions-RDS3', 'Single-AZ keeps the smallest WordPress stack affordable; set multiAz on the instance for production availability.');
-      } else {
-        ack(this.database, 'AwsSolutions-RDS14', 'Backtrack is not used: 7-day automated backups give point-in-time restore.');
-      }
-    }
-    if (frontDoor === 'http-api') {
-      ack(this.httpApi, 'AwsSolutions-APIG4', 'The API is CloudFront\'s origin; lamphp authenticates every request by the origin-secret header, and WordPress authenticates users itself.');
-    }
-    if (frontDoor === 'alb') {
-      ack(this.loadBalancer, 'AwsSolutions-ELB2', 'ALB access logs need a log bucket; CloudFront sits in front and the function logs every request.');
-      ack(this.node.findChild('LoadBalancerSecurityGroup'), 'AwsSolutions-EC23', 'CloudFront reaches the ALB from the internet; the listener answers 403 unless the request carries the origin secret. Restricting to the CloudFront prefix list needs a per-region lookup.');
-      ack(this.distribution, 'AwsSolutions-CFR5', 'The ALB has no certificate for its own DNS name, so CloudFront reaches it over HTTP; use the function-url or http-api front door for TLS end to end.');
-    }
+  get uploadsBucket(): s3.Bucket {
+    return this.storage.uploadsBucket;
   }
 }
