@@ -33,9 +33,14 @@ export const UPLOADS_PATH_PATTERN = `${UPLOADS_PREFIX}*`;
 export const EXEC_WRAPPER = '/opt/lamphp/bootstrap';
 export const FUNCTION_HANDLER = 'index.handler';
 
-/** SSM parameter holding the distribution id (the function cannot reference it directly: cycle). */
-export function distributionIdParameterName(siteId: string): string {
-  return `/lamphp/${siteId}/cloudfront-distribution-id`;
+/** SSM parameters the stack keeps per site: `/lamphp/<stack name>/<site id>/<name>` (standard tier, free). */
+export const PARAMETERS = {
+  /** The CloudFront distribution's id, for operators and tools. */
+  distributionId: 'cloudfront-distribution-id',
+} as const;
+
+export function siteParameterName(stackName: string, siteId: string, name: string): string {
+  return `/lamphp/${stackName}/${siteId}/${name}`;
 }
 
 /**
@@ -55,9 +60,7 @@ export const ENV = {
   uploadsBucket: 'LAMPHP_UPLOADS_BUCKET',
   uploadsPrefix: 'LAMPHP_UPLOADS_PREFIX',
   uploadsUrl: 'LAMPHP_UPLOADS_URL',
-  distributionIdParameter: 'LAMPHP_CLOUDFRONT_DISTRIBUTION_ID_PARAMETER',
   cdnInvalidation: 'LAMPHP_CDN_INVALIDATION',
-  database: 'LAMPHP_DATABASE',
   dbHost: 'DB_HOST',
   dbName: 'DB_NAME',
   dbUser: 'DB_USER',

@@ -21,9 +21,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { ORIGIN_SECRET_HEADER, UPLOADS_PATH_PATTERN, VIEWER_HOST_FUNCTION } from '../contracts.ts';
+import { ORIGIN_SECRET_HEADER, PARAMETERS, UPLOADS_PATH_PATTERN, VIEWER_HOST_FUNCTION } from '../contracts.ts';
 import { Concern } from './concern.ts';
 import { acknowledge } from './nag.ts';
+import { globalName, parameterName } from './names.ts';
 import type { SiteFunction } from './site-function.ts';
 import type { SiteNetwork } from './network.ts';
 import type { SiteStorage } from './storage.ts';
@@ -55,6 +56,8 @@ export class SiteCdn extends Concern {
   readonly loadBalancer?: elbv2.ApplicationLoadBalancer;
   /** `https://<domainName or the distribution's domain>`. */
   readonly siteUrl: string;
+  /** SSM parameter holding the distribution id, for operators and tools. */
+  readonly distributionIdParameterName: string;
 
   constructor(scope: Construct, id: string, props: SiteCdnProps) {
     super(scope, id);
@@ -88,10 +91,11 @@ export class SiteCdn extends Concern {
     this.distribution = this.cdn(props, appOrigin);
     this.siteUrl = `https://${props.domainName ?? this.distribution.distributionDomainName}`;
 
+    this.distributionIdParameterName = parameterName(this, props.siteId, PARAMETERS.distributionId);
     new ssm.StringParameter(this, 'DistributionIdParameter', {
-      parameterName: props.site.distributionIdParameterName,
+      parameterName: this.distributionIdParameterName,
       stringValue: this.distribution.distributionId,
-      description: 'CloudFront distribution in front of this WordPress site (read by lamphp for invalidations)',
+      description: 'CloudFront distribution in front of this WordPress site',
     });
     // A separate policy, not the role's default one: the function must not depend on the
     // distribution, which depends on the function's URL.
@@ -161,7 +165,10 @@ export class SiteCdn extends Concern {
   }
 
   private cdn(props: SiteCdnProps, appOrigin: cloudfront.IOrigin): cloudfront.Distribution {
+    // CloudFront names are global to the account: qualified by stack, site and region.
+    const name = (kind: string, max: number) => globalName(this, props.siteId, kind, max);
     const viewerHost = new cloudfront.Function(this, 'ViewerHostFunction', {
+      functionName: name('viewer-host', 64),
       code: cloudfront.FunctionCode.fromInline(VIEWER_HOST_FUNCTION),
       runtime: cloudfront.FunctionRuntime.JS_2_0,
       comment: 'Copies the viewer Host into x-forwarded-host for lamphp',
@@ -170,6 +177,7 @@ export class SiteCdn extends Concern {
 
     // Pages: honour the origin's Cache-Control; a logged-in or commenting visitor gets a cache entry of their own.
     const pagesCachePolicy = new cloudfront.CachePolicy(this, 'PagesCachePolicy', {
+      cachePolicyName: name('pages-cache', 128),
       comment: 'lamphp pages: origin Cache-Control, WordPress cookies in the key',
       minTtl: Duration.seconds(0),
       defaultTtl: Duration.seconds(0),
@@ -182,6 +190,7 @@ export class SiteCdn extends Concern {
     });
     // Versioned assets: only `ver` (and `v`) tell versions apart; other query strings share one entry.
     const staticCachePolicy = new cloudfront.CachePolicy(this, 'StaticCachePolicy', {
+      cachePolicyName: name('static-cache', 128),
       comment: 'lamphp versioned static assets',
       minTtl: Duration.seconds(0),
       defaultTtl: Duration.days(1),
@@ -193,6 +202,7 @@ export class SiteCdn extends Concern {
       enableAcceptEncodingBrotli: true,
     });
     const staticOriginRequestPolicy = new cloudfront.OriginRequestPolicy(this, 'StaticOriginRequestPolicy', {
+      originRequestPolicyName: name('static-origin-request', 128),
       comment: 'lamphp static assets: viewer host and scheme only',
       headerBehavior: cloudfront.OriginRequestHeaderBehavior.allowList('x-forwarded-host', 'CloudFront-Forwarded-Proto'),
       cookieBehavior: cloudfront.OriginRequestCookieBehavior.none(),
@@ -219,7 +229,12 @@ export class SiteCdn extends Concern {
       compress: true,
     };
     const uploads: cloudfront.BehaviorOptions = {
-      origin: origins.S3BucketOrigin.withOriginAccessControl(props.storage.uploadsBucket),
+      origin: origins.S3BucketOrigin.withOriginAccessControl(props.storage.uploadsBucket, {
+        originAccessControl: new cloudfront.S3OriginAccessControl(this, 'UploadsAccessControl', {
+          originAccessControlName: name('uploads', 64),
+          description: 'CloudFront reads the uploads bucket of this WordPress site',
+        }),
+      }),
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
       cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,

@@ -1,13 +1,12 @@
 /**
  * The WordPress function: `nodejs24.x` with the lamphp layer (started by
  * AWS_LAMBDA_EXEC_WRAPPER), in the VPC, with the site's EFS access point mounted, its settings
- * in the environment (infra/contracts.ts) and access to exactly the uploads bucket, the
- * database secret and the distribution-id parameter.
+ * in the environment (infra/contracts.ts) and access to exactly the uploads bucket and the
+ * database secret.
  */
 import { existsSync } from 'node:fs';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -21,7 +20,6 @@ import {
   PLACEHOLDER_HANDLER_CODE,
   SESSION_DIR,
   UPLOADS_PREFIX,
-  distributionIdParameterName,
 } from '../contracts.ts';
 import { Concern } from './concern.ts';
 import type { SiteDatabase } from './database.ts';
@@ -54,7 +52,6 @@ export class SiteFunction extends Concern {
   readonly securityGroup: ec2.SecurityGroup;
   readonly layer: lambda.LayerVersion;
   readonly logGroup: logs.LogGroup;
-  readonly distributionIdParameterName: string;
 
   constructor(scope: Construct, id: string, props: SiteFunctionProps) {
     super(scope, id);
@@ -79,7 +76,6 @@ export class SiteFunction extends Concern {
     this.logGroup = new logs.LogGroup(this, 'FunctionLogs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
     });
-    this.distributionIdParameterName = distributionIdParameterName(props.siteId);
     this.function = new lambda.Function(this, 'Function', {
       description: `lamphp WordPress (${props.shape})`,
       runtime: NODEJS_24,
@@ -98,14 +94,6 @@ export class SiteFunction extends Concern {
     });
     storage.uploadsBucket.grantReadWrite(this.function);
     database?.secret.grantRead(this.function);
-    this.function.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['ssm:GetParameter'],
-        resources: [
-          Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: this.distributionIdParameterName.slice(1) }),
-        ],
-      }),
-    );
     this.acknowledgeFindings(storage);
   }
 
@@ -123,8 +111,6 @@ export class SiteFunction extends Concern {
       [ENV.trustForwardedHost]: 'true',
       [ENV.uploadsBucket]: props.storage.uploadsBucket.bucketName,
       [ENV.uploadsPrefix]: UPLOADS_PREFIX,
-      [ENV.distributionIdParameter]: this.distributionIdParameterName,
-      [ENV.database]: server ? 'mysql' : 'sqlite',
       ...props.database?.environment(),
     };
     if (props.domainName !== undefined) {

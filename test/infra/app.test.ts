@@ -8,6 +8,8 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { propsFromContext } from '../../infra/app.ts';
 import { TEMPLATE_PATH } from '../../infra/synth.ts';
+import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
+import { CDK_JSON, FLAG_EXCEPTIONS, readCdkJson, renderCdkJson } from '../../infra/feature-flags.ts';
 import { WordPressOnLambda } from '../../infra/wordpress-on-lambda.ts';
 import { bareStack, DOMAIN, EXISTING_VPC, placeholderLayer, synth, type Json, type SiteProps } from './support.ts';
 
@@ -72,6 +74,15 @@ describe('the app', () => {
     const layerZip = placeholderLayer();
     expect(() => new WordPressOnLambda(stack, 'A', { database: 'sqlite', layerZip, domainName: 'x.example.com' })).toThrow(/certificateArn/);
     expect(() => new WordPressOnLambda(stack, 'B', { database: 'sqlite', layerZip, siteId: 'My Site' })).toThrow(/siteId/);
+  });
+
+  it('cdk.json sets the installed aws-cdk-lib\'s recommended feature flags, but the exceptions it explains', () => {
+    expect(fs.readFileSync(CDK_JSON, 'utf8'), 'run npm run infra:flags').toBe(renderCdkJson());
+    const context = readCdkJson().context;
+    for (const [flag, value] of Object.entries(CURRENTLY_RECOMMENDED_FLAGS)) {
+      expect(context[flag], flag).toEqual(flag in FLAG_EXCEPTIONS ? FLAG_EXCEPTIONS[flag]!.value : value);
+    }
+    for (const { reason } of Object.values(FLAG_EXCEPTIONS)) expect(reason).toMatch(/^\S.{30,}\.$/);
   });
 
   it('the committed reference template is the default configuration', () => {

@@ -78,11 +78,11 @@ describe.each(FRONT_DOORS)('SiteCdn with the %s front door', (door) => {
     });
   });
 
-  it('publishes the distribution id for the function and grants it invalidations on that distribution only', () => {
+  it('publishes the distribution id for operators and grants the function invalidations on that distribution only', () => {
     const s = withDoor(door);
     const distributionId = logicalId(s, s.site.cdn.distribution);
     s.template.hasResourceProperties('AWS::SSM::Parameter', {
-      Name: '/lamphp/wordpress/cloudfront-distribution-id',
+      Name: '/lamphp/LamphpWordPress/wordpress/cloudfront-distribution-id',
       Value: { Ref: distributionId },
     });
     s.template.hasResourceProperties('AWS::IAM::Policy', {

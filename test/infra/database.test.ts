@@ -26,12 +26,12 @@ describe('SiteDatabase', () => {
     const [secretId] = only(s.json, 'AWS::SecretsManager::Secret');
     const env = functionEnv(s);
     expect(env.DB_HOST).toEqual({ 'Fn::GetAtt': [proxyId, 'Endpoint'] });
-    expect(env).toMatchObject({ DB_NAME: 'wordpress', DB_USER: 'wordpress', DB_SECRET_ARN: { Ref: secretId }, LAMPHP_DATABASE: 'mysql' });
+    expect(env).toMatchObject({ DB_NAME: 'wordpress', DB_USER: 'wordpress', DB_SECRET_ARN: { Ref: secretId } });
     expect(env.DB_PASSWORD).toBeUndefined();
     s.template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: { Ref: secretId } }),
+          Match.objectLike({ Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Resource: { Ref: secretId } }),
         ]),
       },
       Roles: [{ Ref: logicalId(s, s.site.function.role!) }],

@@ -44,9 +44,22 @@ describe('SiteFunction', () => {
     });
   });
 
+  it('every LAMPHP_* variable the stack sets is read by the runtime', () => {
+    const sources = ['bridge', 'runtime']
+      .flatMap((dir) => fs.readdirSync(path.join(import.meta.dirname, '../..', dir), { recursive: true, encoding: 'utf8' }).map((f) => path.join(dir, f)))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => fs.readFileSync(path.join(import.meta.dirname, '../..', f), 'utf8'))
+      .join('\n');
+    for (const s of [sqlite(), synth({ database: 'mysql', ...DOMAIN })]) {
+      for (const name of Object.keys(functionEnv(s)).filter((n) => n.startsWith('LAMPHP_'))) {
+        expect(sources, name).toContain(`'${name}'`);
+      }
+    }
+  });
+
   it('zero fixed cost: WordPress knows it has no internet, its database is SQLite on EFS', () => {
     const env = functionEnv(sqlite());
-    expect(env).toMatchObject({ WP_HTTP_BLOCK_EXTERNAL: 'true', DISALLOW_FILE_MODS: 'true', LAMPHP_DATABASE: 'sqlite', LAMPHP_CDN_INVALIDATION: 'false' });
+    expect(env).toMatchObject({ WP_HTTP_BLOCK_EXTERNAL: 'true', DISALLOW_FILE_MODS: 'true', LAMPHP_CDN_INVALIDATION: 'false' });
     expect(env.DB_HOST).toBeUndefined();
     expect(env.LAMPHP_CANONICAL_HOST).toBeUndefined();
   });
@@ -57,7 +70,7 @@ describe('SiteFunction', () => {
     expect(env.LAMPHP_UPLOADS_URL).toBe('https://blog.example.com/wp-content/uploads');
   });
 
-  it('may read and write the uploads bucket and read the distribution-id parameter, nothing broader', () => {
+  it('may read and write the uploads bucket, nothing broader', () => {
     const s = sqlite();
     const env = functionEnv(s);
     const [bucketId] = only(s.json, 'AWS::S3::Bucket');
@@ -68,8 +81,7 @@ describe('SiteFunction', () => {
       .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Record<string, any>[]);
     const resourcesOf = (action: string) => statements.filter((st) => [st.Action].flat().includes(action)).map((st) => JSON.stringify(st.Resource));
     expect(resourcesOf('s3:PutObject').every((r) => r.includes(bucketId))).toBe(true);
-    expect(resourcesOf('ssm:GetParameter')).toHaveLength(1);
-    expect(resourcesOf('ssm:GetParameter')[0]).toContain('parameter/lamphp/wordpress/cloudfront-distribution-id');
+    expect(statements.some((st) => [st.Action].flat().some((a: string) => a.startsWith('ssm:')))).toBe(false);
     expect(statements.some((st) => st.Resource === '*' && !st.Condition)).toBe(false);
   });
 

@@ -11,6 +11,7 @@ import type { IConstruct } from 'constructs';
 import { expect } from 'vitest';
 import { WordPressOnLambda, type WordPressOnLambdaProps } from '../../infra/wordpress-on-lambda.ts';
 import { writePlaceholderLayer } from '../../infra/synth.ts';
+import { readCdkJson } from '../../infra/feature-flags.ts';
 
 export type Json = Record<string, any>;
 export type SiteProps = Omit<WordPressOnLambdaProps, 'layerZip'> & { layerZip?: string };
@@ -43,12 +44,18 @@ export function placeholderLayer(): string {
 
 const cache = new Map<string, Synthesized>();
 
-export function synth(props: SiteProps, stackName = 'LamphpWordPress'): Synthesized {
-  const key = `${stackName} ${JSON.stringify(props)}`;
+/** The app's context: cdk.json's feature flags, as `cdk deploy` applies them. */
+export function newApp(context: Record<string, unknown> = {}): App {
+  const outdir = fs.mkdtempSync(path.join(scratch(), 'app-'));
+  return new App({ outdir, analyticsReporting: false, context: { ...readCdkJson().context, ...context } });
+}
+
+export function synth(props: SiteProps, stackName = 'LamphpWordPress', env?: { account: string; region: string }): Synthesized {
+  const key = `${stackName} ${JSON.stringify(env)} ${JSON.stringify(props)}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const app = new App({ outdir: fs.mkdtempSync(path.join(scratch(), 'app-')), analyticsReporting: false });
-  const stack = new Stack(app, stackName);
+  const app = newApp();
+  const stack = new Stack(app, stackName, { env });
   const site = new WordPressOnLambda(stack, 'WordPress', { layerZip: placeholderLayer(), ...props });
   app.synth();
   const template = Template.fromStack(stack);
@@ -111,6 +118,5 @@ export const DOMAIN = {
 
 /** A stack of its own for testing one concern (the App writes into this file's scratch directory). */
 export function bareStack(name = 'Test'): Stack {
-  const app = new App({ outdir: fs.mkdtempSync(path.join(scratch(), 'bare-')), analyticsReporting: false });
-  return new Stack(app, name);
+  return new Stack(newApp(), name);
 }
