@@ -85,7 +85,7 @@ export function propsFromContext(ctx: Context): WordPressOnLambdaProps {
     siteId: text(ctx, 'siteId'),
     domainName: text(ctx, 'domainName'),
     certificateArn: text(ctx, 'certificateArn'),
-    originSecret: text(ctx, 'originSecret'),
+    originSecretRotation: num(ctx, 'originSecretRotation'),
     cronRate: cronRateMinutes === undefined ? undefined : Duration.minutes(cronRateMinutes),
     rdsProxy: bool(ctx, 'rdsProxy'),
     auroraMinCapacity: num(ctx, 'auroraMinCapacity'),

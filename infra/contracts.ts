@@ -37,6 +37,8 @@ export const FUNCTION_HANDLER = 'index.handler';
 export const PARAMETERS = {
   /** The CloudFront distribution's id, for operators and tools. */
   distributionId: 'cloudfront-distribution-id',
+  /** The first WordPress admin password (SecureString, written by the install handler, deleted with the stack). */
+  adminPassword: 'admin-password',
 } as const;
 
 export function siteParameterName(stackName: string, siteId: string, name: string): string {
@@ -54,6 +56,7 @@ export const ENV = {
   sessionDir: 'LAMPHP_SESSION_DIR',
   responseMode: 'LAMPHP_RESPONSE_MODE',
   originSecret: 'LAMPHP_ORIGIN_SECRET',
+  originSecretPrevious: 'LAMPHP_ORIGIN_SECRET_PREVIOUS',
   originSecretHeader: 'LAMPHP_ORIGIN_SECRET_HEADER',
   trustForwardedHost: 'LAMPHP_TRUST_FORWARDED_HOST',
   canonicalHost: 'LAMPHP_CANONICAL_HOST',
@@ -87,18 +90,23 @@ export interface InstallEvent {
   };
 }
 
-/** Properties of the `Custom::LamphpInstall` resource, as its handler reads them. */
+/**
+ * `Custom::LamphpInstall` properties, as the handler reads them: FunctionName, SiteId, SiteUrl,
+ * DistributionId, AdminPasswordParameter, LayerVersionArn, AssetBucket, AssetKey.
+ */
 export const INSTALL_RESOURCE_TYPE = 'Custom::LamphpInstall';
+/** `Custom::LamphpOriginSecret` (properties Slot, Generation): attribute `Value` is a new random secret. */
+export const ORIGIN_SECRET_RESOURCE_TYPE = 'Custom::LamphpOriginSecret';
 
 /**
- * The install custom resource's handler (inline code of its onEvent function, outside the VPC):
- * turns CloudFormation events into install invocations. Kept as a real file so tests and local
- * stand-ins run exactly the code the template carries.
+ * The handler of both custom resources (inline code of the install onEvent function, outside
+ * the VPC): install invocations, the admin password into SSM, random origin secrets. Kept as a
+ * real file so tests and local stand-ins run exactly the code the template carries.
  */
 export const INSTALL_HANDLER_CODE = readFileSync(new URL('./install-handler.cjs', import.meta.url), 'utf8');
 
 /** Every AWS API the install handler calls, as IAM actions (its role gets exactly these). */
-export const INSTALL_HANDLER_APIS = ['lambda:InvokeFunction'] as const;
+export const INSTALL_HANDLER_APIS = ['lambda:InvokeFunction', 'ssm:PutParameter', 'ssm:DeleteParameter'] as const;
 
 /** Copies the viewer Host into x-forwarded-host: the origin must receive its own Host header. */
 export const VIEWER_HOST_FUNCTION = [

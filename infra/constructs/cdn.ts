@@ -25,6 +25,7 @@ import { ORIGIN_SECRET_HEADER, PARAMETERS, UPLOADS_PATH_PATTERN, VIEWER_HOST_FUN
 import { Concern } from './concern.ts';
 import { acknowledge } from './nag.ts';
 import { globalName, parameterName } from './names.ts';
+import type { OriginSecret } from './operations.ts';
 import type { SiteFunction } from './site-function.ts';
 import type { SiteNetwork } from './network.ts';
 import type { SiteStorage } from './storage.ts';
@@ -37,7 +38,7 @@ export interface SiteCdnProps {
   readonly storage: SiteStorage;
   readonly site: SiteFunction;
   readonly siteId: string;
-  readonly originSecret: string;
+  readonly originSecret: OriginSecret;
   /** CloudFront origin read timeout (HTTP API stops at 30 s anyway). @default 30 s */
   readonly originReadTimeout?: Duration;
   /** Custom domain served by CloudFront (needs certificateArn). */
@@ -63,7 +64,7 @@ export class SiteCdn extends Concern {
     super(scope, id);
     const fn = props.site.function;
     const readTimeout = props.originReadTimeout ?? Duration.seconds(30);
-    const customHeaders = { [ORIGIN_SECRET_HEADER]: props.originSecret };
+    const customHeaders = { [ORIGIN_SECRET_HEADER]: props.originSecret.current };
     let appOrigin: cloudfront.IOrigin;
     if (props.frontDoor === 'function-url') {
       // Function URLs cannot stream from a VPC: BUFFERED is the only mode that works here.
@@ -130,7 +131,7 @@ export class SiteCdn extends Concern {
     return api;
   }
 
-  private albFrontDoor(fn: lambda.IFunction, network: SiteNetwork, originSecret: string): elbv2.ApplicationLoadBalancer {
+  private albFrontDoor(fn: lambda.IFunction, network: SiteNetwork, originSecret: OriginSecret): elbv2.ApplicationLoadBalancer {
     const securityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
       vpc: network.vpc,
       description: 'lamphp ALB: HTTP from CloudFront (requests without the origin secret get 403)',
@@ -156,7 +157,8 @@ export class SiteCdn extends Concern {
     });
     listener.addAction('FromCloudFront', {
       priority: 10,
-      conditions: [elbv2.ListenerCondition.httpHeader(ORIGIN_SECRET_HEADER, [originSecret])],
+      // Either secret during a rotation, as the function accepts them.
+      conditions: [elbv2.ListenerCondition.httpHeader(ORIGIN_SECRET_HEADER, [originSecret.current, ...(originSecret.previous ? [originSecret.previous] : [])])],
       action: elbv2.ListenerAction.forward([targetGroup]),
     });
     acknowledge(alb, 'AwsSolutions-ELB2', 'ALB access logs need a log bucket; CloudFront sits in front and the function logs every request.');

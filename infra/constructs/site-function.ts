@@ -25,6 +25,7 @@ import { Concern } from './concern.ts';
 import type { SiteDatabase } from './database.ts';
 import { acknowledge, nagArn, BASIC_EXECUTION_ROLE, VPC_EXECUTION_ROLE } from './nag.ts';
 import type { SiteNetwork } from './network.ts';
+import type { OriginSecret } from './operations.ts';
 import type { SiteStorage } from './storage.ts';
 
 export const NODEJS_24 = lambda.Runtime.NODEJS_24_X ?? new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS);
@@ -37,7 +38,7 @@ export interface SiteFunctionProps {
   readonly siteId: string;
   /** Path of the lamphp layer zip. */
   readonly layerZip: string;
-  readonly originSecret: string;
+  readonly originSecret: OriginSecret;
   /** Description of the shape, e.g. `sqlite, function-url`. */
   readonly shape: string;
   readonly architecture?: lambda.Architecture;
@@ -106,13 +107,14 @@ export class SiteFunction extends Concern {
       [ENV.createDocumentRoot]: 'true',
       [ENV.sessionDir]: SESSION_DIR,
       [ENV.responseMode]: 'buffered',
-      [ENV.originSecret]: props.originSecret,
+      [ENV.originSecret]: props.originSecret.current,
       [ENV.originSecretHeader]: ORIGIN_SECRET_HEADER,
       [ENV.trustForwardedHost]: 'true',
       [ENV.uploadsBucket]: props.storage.uploadsBucket.bucketName,
       [ENV.uploadsPrefix]: UPLOADS_PREFIX,
       ...props.database?.environment(),
     };
+    if (props.originSecret.previous !== undefined) environment[ENV.originSecretPrevious] = props.originSecret.previous;
     if (props.domainName !== undefined) {
       environment[ENV.canonicalHost] = props.domainName;
       environment[ENV.uploadsUrl] = `https://${props.domainName}/wp-content/uploads`;
