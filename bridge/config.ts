@@ -27,8 +27,6 @@ export interface Config {
   frontController: string;
   responseMode: 'buffered' | 'stream';
   originSecret: string | undefined;
-  /** The secret being rotated out, accepted too while CloudFront still sends it. */
-  originSecretPrevious: string | undefined;
   originSecretHeader: string;
   canonicalHost: string | undefined;
   /** Extra proxies in front of the AWS front door whose X-Forwarded-For entries are trusted. */
@@ -75,6 +73,23 @@ export interface Config {
   codeRevalidateMs: number;
   /** Keep an opcache snapshot per code version on the document root's filesystem for cold starts. */
   opcacheSnapshot: boolean;
+  /** php-wasm's loadable extensions to load in every runtime, e.g. `['intl']`. */
+  phpExtensions: PhpExtension[];
+}
+
+/** php-wasm's extensions shipped as separate files, loaded only when asked for. */
+export const PHP_EXTENSIONS = ['intl', 'redis', 'memcached'] as const;
+export type PhpExtension = (typeof PHP_EXTENSIONS)[number];
+
+function extensions(env: Env, name: string): PhpExtension[] {
+  const raw = str(env, name);
+  if (raw === undefined) return [];
+  const names = [...new Set(raw.split(',').map((n) => n.trim().toLowerCase()).filter(Boolean))];
+  const unknown = names.filter((n) => !(PHP_EXTENSIONS as readonly string[]).includes(n));
+  if (unknown.length > 0) {
+    throw new LamphpError('EINVALIDCONFIG', `${name} lists ${unknown.join(', ')}; the extensions lamphp can load are ${PHP_EXTENSIONS.join(', ')}.`);
+  }
+  return names as PhpExtension[];
 }
 
 export type Env = Record<string, string | undefined>;
@@ -130,7 +145,6 @@ export function readConfig(env: Env = process.env, overrides: Partial<Config> = 
     frontController: str(env, 'LAMPHP_FRONT_CONTROLLER') ?? 'index.php',
     responseMode: oneOf(env, 'LAMPHP_RESPONSE_MODE', ['buffered', 'stream'] as const, 'buffered'),
     originSecret: str(env, 'LAMPHP_ORIGIN_SECRET'),
-    originSecretPrevious: str(env, 'LAMPHP_ORIGIN_SECRET_PREVIOUS'),
     originSecretHeader: (str(env, 'LAMPHP_ORIGIN_SECRET_HEADER') ?? 'x-lamphp-origin-secret').toLowerCase(),
     canonicalHost: str(env, 'LAMPHP_CANONICAL_HOST'),
     trustedHops: int(env, 'LAMPHP_TRUSTED_HOPS', 0),
@@ -158,6 +172,7 @@ export function readConfig(env: Env = process.env, overrides: Partial<Config> = 
     codeCache: bool(env, 'LAMPHP_CODE_CACHE', true),
     codeRevalidateMs: int(env, 'LAMPHP_CODE_REVALIDATE_MS', 2000),
     opcacheSnapshot: bool(env, 'LAMPHP_OPCACHE_SNAPSHOT', true),
+    phpExtensions: extensions(env, 'LAMPHP_PHP_EXTENSIONS'),
     cache: {
       versioned: str(env, 'LAMPHP_CACHE_VERSIONED') ?? DEFAULT_CACHE.versioned,
       static: str(env, 'LAMPHP_CACHE_STATIC') ?? DEFAULT_CACHE.static,

@@ -167,6 +167,7 @@ export function createBridge({ config, engine, logger, uploads, cdn }: BridgeOpt
       if (plan.beforeResponse) await plan.beforeResponse;
       if (plan.afterResponse) defer(options, plan.afterResponse);
     }
+    if (result.completion) finishLater(result.completion, request, target, options, log);
     // Pages a publish made stale leave the CDN once the answer is out.
     const stale = cdn?.take(request.requestId);
     if (stale) defer(options, async () => void (await cdn!.invalidate(stale, log)));
@@ -208,6 +209,37 @@ export function createBridge({ config, engine, logger, uploads, cdn }: BridgeOpt
       headers,
       body: request.method === 'HEAD' ? new Uint8Array(0) : result.body,
     };
+  }
+
+  /**
+   * The rest of a script that answered early (`fastcgi_finish_request()`): it runs after the
+   * response, in Lambda before the next invocation is fetched, and its uploads are published then.
+   */
+  function finishLater(
+    completion: NonNullable<CgiResponse['completion']>,
+    request: HttpRequest,
+    target: Extract<Route, { kind: 'php' }>,
+    options: HandleOptions,
+    log: Logger,
+  ): void {
+    defer(options, async () => {
+      let tail;
+      try {
+        tail = await completion;
+      } catch (err) {
+        log.error('php work after the response failed', { script: target.scriptName, code: err instanceof EngineError ? err.code : 'ECRASHED', err });
+        if (uploads && err instanceof EngineError && err.touched?.length) await publish(err.touched);
+        return;
+      }
+      if (tail.errors.trim() !== '') log.warn('php reported errors', { script: target.scriptName, errors: tail.errors.slice(0, 8192) });
+      if (tail.exitCode !== 0) log.warn('php exited with an error', { script: target.scriptName, exitCode: tail.exitCode });
+      if (uploads && tail.touched?.length) await publish(tail.touched);
+    });
+    async function publish(touched: NonNullable<CgiResponse['touched']>) {
+      const plan = uploads!.afterPhp(touched, request.requestId, log);
+      await plan.beforeResponse;
+      await plan.afterResponse?.();
+    }
   }
 
   /** After-response work of requests whose front door gave no slot for it. */

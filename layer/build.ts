@@ -142,6 +142,8 @@ export async function buildLayer(options: LayerBuildOptions = {}): Promise<Layer
   await timed('bootstrap and php.ini', () => {
     add(`${LAYER_DIR}/bootstrap`, readInput(path.join(sourceDir, 'runtime/lambda/bootstrap')), 0o755);
     add(`${LAYER_DIR}/php.ini`, readInput(path.join(sourceDir, 'php.ini')));
+    // PHP_SUPPORT_URL in the bundle: auto_prepend_file and sodium_compat.
+    for (const file of treeFiles(path.join(sourceDir, 'php'))) add(`${LAYER_DIR}/php/${file}`, readInput(path.join(sourceDir, 'php', file)));
     const layerInfo = {
       lamphp: readJson(path.join(sourceDir, 'package.json')).version,
       php,
@@ -356,4 +358,13 @@ if (import.meta.main) {
     process.stderr.write(`lamphp layer build: ${e.message}${e.code ? ` [${e.code}]` : ''}\n`);
     process.exitCode = e.code === 'EUSAGE' || e.code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
   }
+}
+
+/** Files under `dir`, relative with forward slashes, in name order. */
+function treeFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => path.relative(dir, path.join(d.parentPath, d.name)).split(path.sep).join('/'))
+    .sort();
 }

@@ -11,3 +11,6 @@ export const DEFAULT_INI_URL = new URL('./php.ini', import.meta.url);
 
 /** Where `@php-wasm/node-<version>` is resolved from: /opt/lamphp/node_modules. */
 export const PACKAGES_URL = new URL('./', import.meta.url);
+
+/** lamphp's PHP-side files (auto_prepend_file, sodium_compat): /opt/lamphp/php. */
+export const PHP_SUPPORT_URL = new URL('./php/', import.meta.url);

@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { APPS, assembleApp, packageClosure, parseDepends } from './debian-apps.js';
 
 // The SQLite integration plugin we ship needs WordPress >= 6.4; bookworm has 6.1. So the files
 // come from Debian trixie through a private apt configuration under .cache/apt (no root, the
@@ -31,12 +32,32 @@ const THEME_PREFIX = 'wordpress-theme-twenty';
 const TOOLS = [
   { packages: ['chromium'], file: '/usr/bin/chromium', name: 'chromium' },
   { packages: ['qemu-user-static'], file: '/usr/bin/qemu-aarch64-static', name: 'qemu-user-static' },
+  // A test CA and server certificate for PHP's HTTPS verification test.
+  { packages: ['openssl'], file: '/usr/bin/openssl', name: 'openssl' },
+  // The native side of the application compatibility suite (and the benchmarks): Debian's
+  // php-fpm and nginx, with the PHP modules the applications need, each known by its file.
+  ...[
+    ['php8.2-fpm', '/usr/sbin/php-fpm8.2'],
+    ['php8.2-cli', '/usr/bin/php8.2'],
+    ['php8.2-sqlite3', '/usr/lib/php/20220829/pdo_sqlite.so'],
+    ['php8.2-mysql', '/usr/lib/php/20220829/mysqli.so'],
+    ['php8.2-intl', '/usr/lib/php/20220829/intl.so'],
+    ['php8.2-mbstring', '/usr/lib/php/20220829/mbstring.so'],
+    ['php8.2-xml', '/usr/lib/php/20220829/dom.so'],
+    ['php8.2-gd', '/usr/lib/php/20220829/gd.so'],
+    ['php8.2-curl', '/usr/lib/php/20220829/curl.so'],
+    ['php8.2-zip', '/usr/lib/php/20220829/zip.so'],
+    ['php8.2-bcmath', '/usr/lib/php/20220829/bcmath.so'],
+    ['nginx-light', '/usr/sbin/nginx'],
+  ].map(([pkg, file]) => ({ packages: [pkg], file, name: pkg })),
 ];
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = path.join(repo, '.cache');
 const debianRoot = path.join(cacheDir, 'debian-root');
 const stampFile = path.join(debianRoot, '.lamphp-packages.json');
+/** Assembled application folders (scripts/debian-apps.js), one per application. */
+const appsDir = path.join(cacheDir, 'apps');
 const aptDir = path.join(cacheDir, 'apt');
 const wordpressOnly = process.argv.includes('--wordpress-only');
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -258,6 +279,69 @@ function ensureWordPressFiles() {
   say(`WordPress ${wordpressVersion()} files extracted into ${rel(debianRoot)}`);
 }
 
+/**
+ * The applications of the compatibility suite, each with the PHP and JavaScript libraries it
+ * depends on, from the same private trixie configuration as WordPress, assembled into
+ * .cache/apps/<name> (skipped when its stamp shows the same package versions).
+ */
+function ensureApps() {
+  const source = aptSource();
+  if (run('apt-get', ['--version']).missing) throw new StepError('apt-get not found: the compatibility suite unpacks Debian packages.');
+  const flags = ['--no-recommends', '--no-suggests', '--no-conflicts', '--no-breaks', '--no-replaces', '--no-enhances'];
+  const dependsOf = (pkgs) => parseDepends(run('apt-cache', [...source.args, 'depends', ...flags, ...pkgs]).stdout);
+  for (const [name, app] of Object.entries(APPS)) {
+    const dest = path.join(appsDir, name);
+    const stampPath = path.join(dest, '.lamphp-packages.json');
+    let stamp;
+    try {
+      stamp = JSON.parse(fs.readFileSync(stampPath, 'utf8'));
+    } catch {
+      stamp = undefined;
+    }
+    let packages = packageClosure(app.packages, dependsOf);
+    let wanted = candidates(source, packages) ?? {};
+    if (app.packages.some((p) => !wanted[p])) {
+      aptUpdate(source);
+      packages = packageClosure(app.packages, dependsOf);
+      wanted = candidates(source, packages) ?? {};
+    }
+    const missing = app.packages.filter((p) => !wanted[p]);
+    if (missing.length) throw new StepError(`${source.label} has no package ${missing.join(', ')}.`);
+    packages = packages.filter((p) => wanted[p]);
+    if (stamp && samePackages(stamp.packages, Object.fromEntries(packages.map((p) => [p, wanted[p]])))) {
+      say(`${name} ready in ${rel(dest)}`);
+      continue;
+    }
+    fs.mkdirSync(cacheDir, { recursive: true });
+    const work = fs.mkdtempSync(path.join(cacheDir, `app-work-${name}-`));
+    try {
+      const debs = path.join(work, 'debs');
+      const staging = path.join(work, 'root');
+      fs.mkdirSync(debs);
+      fs.mkdirSync(staging);
+      say(`apt-get download ${packages.length} packages for ${name} (${source.label})`);
+      const dl = run('apt-get', [...source.args, 'download', ...packages.map((p) => `${p}=${wanted[p]}`)], { cwd: debs });
+      if (dl.status !== 0) throw new StepError(`apt-get download failed:\n${lastLines(dl.stderr || dl.stdout)}`);
+      for (const deb of fs.readdirSync(debs).filter((f) => f.endsWith('.deb'))) {
+        const x = run('dpkg', ['-x', path.join(debs, deb), staging]);
+        if (x.status !== 0) throw new StepError(`dpkg -x ${deb} failed:\n${lastLines(x.stderr)}`);
+      }
+      const built = path.join(work, 'app');
+      const { rewritten, left } = assembleApp(name, staging, built);
+      if (left.length) {
+        throw new StepError(`${name}: absolute Debian paths left after assembly (extend APPS in scripts/debian-apps.js):\n  ${left.slice(0, 10).join('\n  ')}`);
+      }
+      fs.writeFileSync(path.join(built, '.lamphp-packages.json'), JSON.stringify({ source: source.label, packages: Object.fromEntries(packages.map((p) => [p, wanted[p]])) }, null, 2) + '\n');
+      fs.mkdirSync(appsDir, { recursive: true });
+      fs.rmSync(dest, { recursive: true, force: true });
+      fs.renameSync(built, dest);
+      say(`${name} assembled in ${rel(dest)} (${packages.length} packages, ${rewritten} PHP files with Debian paths rewritten)`);
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  }
+}
+
 function isDebianLike() {
   return fs.existsSync('/etc/debian_version');
 }
@@ -288,7 +372,10 @@ try {
     throw new StepError('the system packages come from Debian; run the test suites on Linux (Debian or Ubuntu).');
   }
   ensureWordPressFiles();
-  if (!wordpressOnly) for (const tool of TOOLS) ensureTool(tool);
+  if (!wordpressOnly) {
+    ensureApps();
+    for (const tool of TOOLS) ensureTool(tool);
+  }
 } catch (err) {
   if (!(err instanceof StepError)) throw err;
   process.stderr.write(`system-packages: ${err.message}\n`);

@@ -20,7 +20,15 @@ export interface CgiResponse {
   exitCode: number;
   /** Files the request created, changed or deleted under the watched uploads directory (relative to it). */
   touched?: { path: string; op: 'write' | 'delete' }[];
+  /**
+   * Set when PHP answered early (`fastcgi_finish_request()`): the script is still running and
+   * this settles when it ends — with its errors, exit code and uploads — or rejects with an
+   * EngineError when it is stopped (its deadline still holds). Until then its runtime is busy.
+   */
+  completion?: Promise<CgiCompletion>;
 }
+
+export type CgiCompletion = Pick<CgiResponse, 'errors' | 'exitCode' | 'touched'>;
 
 export interface EngineStats {
   workers: number;

@@ -12,3 +12,6 @@ export const DEFAULT_INI_URL = new URL('../../../php.ini', import.meta.url);
 
 /** Where `@php-wasm/node-<version>` is resolved from (its .wasm is compiled once per process). */
 export const PACKAGES_URL = new URL('./', import.meta.url);
+
+/** lamphp's PHP-side files: the auto_prepend_file and sodium_compat (php-support.ts). */
+export const PHP_SUPPORT_URL = new URL('../../../php/', import.meta.url);

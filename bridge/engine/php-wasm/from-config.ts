@@ -14,6 +14,7 @@ export type ConfiguredEngineOptions = Pick<
   | 'userIniFile'
   | 'codeCache'
   | 'opcacheSnapshot'
+  | 'extensions'
 >;
 
 export function engineOptionsFromConfig(config: Config): ConfiguredEngineOptions {
@@ -28,5 +29,6 @@ export function engineOptionsFromConfig(config: Config): ConfiguredEngineOptions
     ...(config.phpIni && { userIniFile: config.phpIni }),
     ...(config.codeCache && { codeCache: { revalidateMs: config.codeRevalidateMs } }),
     ...(config.opcacheSnapshot && { opcacheSnapshot: { afterRequests: 3 } }),
+    ...(config.phpExtensions.length > 0 && { extensions: config.phpExtensions }),
   };
 }

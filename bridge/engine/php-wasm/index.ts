@@ -17,6 +17,7 @@ import { sharedPhpModule } from './shared-wasm.ts';
 import type { WorkerSpec } from './protocol.ts';
 import type { MountInstrument } from './protocol.ts';
 import { snapshotFile, SNAPSHOT_DIR } from './opcache-snapshot.ts';
+import { phpSupport } from './php-support.ts';
 
 export type { MessageHook } from './php-worker.ts';
 export type { CliRun, CliResult } from './cli.ts';
@@ -64,6 +65,8 @@ export interface PhpWasmEngineOptions {
   codeCache?: { revalidateMs: number; exclude?: string[] };
   /** Keep opcache's file cache as a snapshot on the document root's filesystem for cold starts (opcache-snapshot.ts). */
   opcacheSnapshot?: { afterRequests: number };
+  /** php-wasm's loadable extensions, e.g. `['intl']` (LAMPHP_PHP_EXTENSIONS). */
+  extensions?: string[];
   logger: Logger;
 }
 
@@ -106,6 +109,7 @@ export async function createPhpWasmEngine(options: PhpWasmEngineOptions): Promis
   let nextProcessId = 1;
   const locks = new LockHub();
   const release = (spec: WorkerSpec) => locks.release(spec.processId, spec.locks);
+  const support = phpSupport();
   const wasmModule = options.shareWasm === false ? undefined : await sharedPhpModule(options.phpVersion);
   const spec = (): WorkerSpec => ({
     phpVersion: options.phpVersion,
@@ -116,6 +120,8 @@ export async function createPhpWasmEngine(options: PhpWasmEngineOptions): Promis
     cwd: documentRoot,
     forwardMessages: options.onMessage !== undefined,
     locks: locks.link(),
+    support,
+    ...(options.extensions && options.extensions.length > 0 && { extensions: options.extensions }),
     ...(options.uploadsDir && { uploadsDir: path.resolve(options.uploadsDir) }),
     ...(options.instrumentMount && { instrumentMount: options.instrumentMount }),
     ...(codeCache && { codeCache }),

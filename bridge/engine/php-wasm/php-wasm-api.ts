@@ -29,6 +29,15 @@ export interface PhpResponseData {
 
 export type MountHandler = unknown;
 
+/** What `runStream` resolves with (StreamedPHPResponse): parts arrive while PHP runs. */
+export interface StreamedResponse {
+  readonly stdout: ReadableStream<Uint8Array>;
+  readonly exitCode: Promise<number>;
+  readonly headers: Promise<Record<string, string[]>>;
+  readonly httpStatusCode: Promise<number>;
+  readonly stderrText: Promise<string>;
+}
+
 export interface PhpInstance {
   setSapiName(name: string): Promise<void>;
   readFileAsText(path: string): string;
@@ -44,6 +53,7 @@ export interface PhpInstance {
 
 export interface NodeRuntimeOptions {
   followSymlinks?: boolean;
+  extensions?: string[];
   emscriptenOptions?: { processId?: number; bindUserSpace?: (context: unknown) => unknown };
 }
 

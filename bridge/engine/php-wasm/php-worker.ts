@@ -1,6 +1,6 @@
 /** Main-thread handle on one PHP worker thread: boot, run one request at a time, terminate. */
 import { Worker } from 'node:worker_threads';
-import { EngineError, type CgiRequest, type CgiResponse } from '../engine.ts';
+import { EngineError, type CgiCompletion, type CgiRequest, type CgiResponse } from '../engine.ts';
 import { WORKER_RESOURCE_LIMITS, type FromWorker, type ToWorker, type WorkerSpec } from './protocol.ts';
 import { WORKER_URL } from './files.ts';
 
@@ -21,6 +21,8 @@ interface Pending {
   touched?: Map<string, 'write' | 'delete'>;
   resolve(response: CgiResponse): void;
   reject(error: Error): void;
+  /** Set once PHP answered early: the rest of the script settles this instead. */
+  rest?: { resolve(tail: CgiCompletion): void; reject(error: Error): void };
 }
 
 export class PhpWorker {
@@ -65,9 +67,17 @@ export class PhpWorker {
         case 'boot-error':
           this.#die(new EngineError('EBOOT', `PHP ${spec.phpVersion} failed to start: ${msg.message}`));
           break;
+        case 'early': {
+          const p = this.#pending;
+          if (!p || p.id !== msg.id || p.rest) break;
+          const completion = new Promise<CgiCompletion>((resolve, reject) => (p.rest = { resolve, reject }));
+          completion.catch(() => {}); // observed by whoever awaits the rest; a stop must not go unhandled
+          p.resolve({ status: msg.status, headers: msg.headers, body: new Uint8Array(msg.body), errors: '', exitCode: 0, completion });
+          break;
+        }
         case 'done':
           this.#settle(msg.id, (p) =>
-            p.resolve({
+            p.rest ? p.rest.resolve({ errors: msg.errors, exitCode: msg.exitCode, ...(msg.touched && { touched: msg.touched }) }) : p.resolve({
               status: msg.status,
               headers: msg.headers,
               body: new Uint8Array(msg.body),
@@ -80,7 +90,7 @@ export class PhpWorker {
         case 'crash': {
           const error = new EngineError('ECRASHED', `PHP runtime crashed: ${msg.message}`);
           if (this.#pending?.id === msg.id) error.touched = this.touchedSoFar();
-          this.#settle(msg.id, (p) => p.reject(error));
+          this.#settle(msg.id, (p) => (p.rest ?? p).reject(error));
           this.#die(error);
           break;
         }
@@ -103,6 +113,12 @@ export class PhpWorker {
   touchedSoFar(): EngineError['touched'] {
     const touched = this.#pending?.touched;
     return touched ? [...touched].map(([path, op]) => ({ path, op })) : undefined;
+  }
+
+  /** The rest of an early-answered request is stopped: its completion rejects with `error`. */
+  stopRest(error: Error): void {
+    const rest = this.#pending?.rest;
+    if (rest) rest.reject(error);
   }
 
   get busy(): boolean {
@@ -146,7 +162,7 @@ export class PhpWorker {
     if (touched && error instanceof EngineError) error.touched ??= touched;
     const p = this.#pending;
     this.#pending = undefined;
-    p?.reject(error);
+    (p?.rest ?? p)?.reject(error);
   }
 
   #die(cause: Error): void {

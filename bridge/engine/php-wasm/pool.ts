@@ -38,6 +38,8 @@ interface Job {
   timer?: NodeJS.Timeout;
   worker?: PhpWorker;
   settled: boolean;
+  /** The response went out early; the job still runs until the script ends. */
+  answered?: boolean;
 }
 
 export class WorkerPool implements PhpEngine {
@@ -154,7 +156,17 @@ export class WorkerPool implements PhpEngine {
     worker.served++;
     this.#stats.requests++;
     worker.run(job.request).then(
-      (response) => this.#finished(worker, job, response, undefined),
+      (response) => {
+        if (!response.completion) return this.#finished(worker, job, response, undefined);
+        // Answered early (fastcgi_finish_request): the caller has its response, while the worker
+        // stays busy and the deadline armed until the script ends.
+        job.answered = true;
+        job.resolve(response);
+        response.completion.then(
+          () => this.#finished(worker, job, undefined, undefined),
+          (error: Error) => this.#finished(worker, job, undefined, error),
+        );
+      },
       (error: Error) => this.#finished(worker, job, undefined, error),
     );
   }
@@ -163,7 +175,11 @@ export class WorkerPool implements PhpEngine {
     if (this.#running.get(worker) === job) this.#running.delete(worker);
     if (error) {
       if (!job.settled) {
-        this.#log.error('PHP runtime crashed', { requestId: job.request.requestId, processId: worker.processId, error });
+        this.#log.error(job.answered ? 'PHP runtime crashed after its response was sent' : 'PHP runtime crashed', {
+          requestId: job.request.requestId,
+          processId: worker.processId,
+          error,
+        });
       }
       this.#settle(job, error);
       this.#replace(worker);
@@ -179,6 +195,7 @@ export class WorkerPool implements PhpEngine {
     if (job.settled) return;
     job.settled = true;
     clearTimeout(job.timer);
+    if (job.answered) return; // its promise already holds the early response
     if (error) job.reject(error);
     else job.resolve(response!);
   }
@@ -191,7 +208,7 @@ export class WorkerPool implements PhpEngine {
       this.#settle(job, new EngineError('ETIMEDOUT', 'The request deadline passed while waiting for a PHP worker.'));
       return;
     }
-    this.#log.error('PHP request timed out; worker terminated', {
+    this.#log.error(job.answered ? 'PHP work after the response timed out; worker terminated' : 'PHP request timed out; worker terminated', {
       requestId: job.request.requestId,
       processId: worker.processId,
       deadline: new Date(job.deadline).toISOString(),
@@ -199,6 +216,7 @@ export class WorkerPool implements PhpEngine {
     const timedOut = new EngineError('ETIMEDOUT', 'PHP did not finish before the request deadline.');
     timedOut.touched = worker.touchedSoFar();
     this.#settle(job, timedOut);
+    worker.stopRest(timedOut);
     this.#running.delete(worker);
     this.#replace(worker);
     this.#dispatch();

@@ -2,6 +2,7 @@ import type { WorkerLockLink } from './locks.ts';
 import type { CodeCacheSpec } from './code-cache.ts';
 import type { OpcacheSnapshotSpec } from './opcache-snapshot.ts';
 import type { WasmModule } from './shared-wasm.ts';
+import type { PhpSupport } from './php-support.ts';
 
 /**
  * V8 heap limits of a PHP worker thread. PHP's own memory is the wasm heap; the thread's JS
@@ -39,6 +40,10 @@ export interface WorkerSpec {
   wasmModule?: WasmModule;
   /** Restore opcache's file cache from this snapshot before the first request; write it when missing (opcache-snapshot.ts). */
   opcacheSnapshot?: OpcacheSnapshotSpec;
+  /** lamphp's files under /internal/lamphp: auto_prepend_file, sodium_compat, CA bundle (php-support.ts). */
+  support?: PhpSupport;
+  /** php-wasm's loadable extensions to load, e.g. `intl` (LAMPHP_PHP_EXTENSIONS). */
+  extensions?: string[];
 }
 
 /**
@@ -69,6 +74,8 @@ export type FromWorker =
       exitCode: number;
       touched?: { path: string; op: 'write' | 'delete' }[];
     }
+  /** `fastcgi_finish_request()`: the response so far; the script goes on until its `done`. */
+  | { t: 'early'; id: number; status: number; headers: Record<string, string[]>; body: ArrayBuffer }
   | { t: 'crash'; id: number; message: string; stack?: string }
   | { t: 'message'; id: number; callId: number; data: string }
   /** A file under the uploads directory was touched (as it happens, for requests that never finish). */

@@ -6,6 +6,7 @@ import { CodeTreeCache } from './code-cache.ts';
 import { instantiateShared } from './shared-wasm.ts';
 import { restoreSnapshot, SNAPSHOT_INI } from './opcache-snapshot.ts';
 import type { WorkerSpec } from './protocol.ts';
+import { SODIUM_DIR, SUPPORT_DIR } from './php-support.ts';
 
 /** Where php-wasm reads php.ini from (not exported by @php-wasm/universal's ESM build). */
 const PHP_INI_PATH = '/internal/shared/php.ini';
@@ -15,6 +16,7 @@ export async function bootRuntime(spec: WorkerSpec): Promise<PhpInstance> {
   const runtimeId = await loadNodeRuntime(spec.phpVersion, {
     // WordPress trees (Debian's package, plugin checkouts) link out of the root.
     followSymlinks: true,
+    ...(spec.extensions && spec.extensions.length > 0 && { extensions: spec.extensions }),
     emscriptenOptions: {
       processId: spec.processId, // unique per runtime: the shared lock table is keyed by it
       // Replaces php-wasm's default (native locks only) with native + the engine-wide table.
@@ -42,6 +44,12 @@ export async function bootRuntime(spec: WorkerSpec): Promise<PhpInstance> {
         ? codeCache.mountHandler(dir)
         : createNodeFsMountHandler(dir);
     await php.mount(dir, handler);
+  }
+  if (spec.support) {
+    php.mkdir(SUPPORT_DIR);
+    for (const [name, text] of Object.entries(spec.support.files)) php.writeFile(`${SUPPORT_DIR}/${name}`, text);
+    php.mkdir(SODIUM_DIR);
+    await php.mount(SODIUM_DIR, createNodeFsMountHandler(spec.support.sodiumHostDir));
   }
   php.chdir(spec.cwd);
   // Before PHP starts: opcache reads its file cache from here on the first request.

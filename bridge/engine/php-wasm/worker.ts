@@ -3,7 +3,8 @@
  * (it terminates this thread), rotation and crash recovery (it replaces this thread).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { PHPResponse, type PhpInstance, type PhpResponseData } from './php-wasm-api.ts';
+import type { PhpInstance, PhpResponseData, StreamedResponse } from './php-wasm-api.ts';
+import { BodyCollector, finishMessage, headerMap, type FinishMessage } from './early-response.ts';
 import { bootRuntime } from './runtime.ts';
 import { toRunOptions } from './request.ts';
 import { ownBuffer, type FromWorker, type ToWorker, type WorkerSpec } from './protocol.ts';
@@ -21,6 +22,8 @@ let nextCallId = 1;
 const pendingCalls = new Map<number, { resolve: (v: string) => void; reject: (e: Error) => void }>();
 let uploads: UploadsJournal | undefined;
 let codeCache: CodeTreeCache | undefined;
+/** While a request runs: answers its `fastcgi_finish_request()`. */
+let finishing: ((msg: FinishMessage) => Promise<void>) | undefined;
 
 async function serve(php: PhpInstance, id: number, env: Record<string, string>, body: ArrayBuffer | null): Promise<void> {
   currentId = id;
@@ -35,17 +38,29 @@ async function serve(php: PhpInstance, id: number, env: Record<string, string>, 
     post({ t: 'done', id, status: 404, headers, body: bytes, errors: `Primary script unknown: ${script ?? '(none)'}\n`, exitCode: 0 }, [bytes]);
     return;
   }
+  let early = false;
   try {
-    const streamed = await php.runStream(toRunOptions(env, body ? new Uint8Array(body) : undefined));
-    response = await PHPResponse.fromStreamedResponse(streamed);
+    const streamed = (await php.runStream(toRunOptions(env, body ? new Uint8Array(body) : undefined))) as StreamedResponse;
+    const collector = new BodyCollector(streamed.stdout);
+    finishing = async (msg) => {
+      // fastcgi_finish_request(): the answer leaves now; the script goes on, its output dropped.
+      const bytes = ownBuffer(await collector.finish());
+      early = true;
+      post({ t: 'early', id, status: msg.status, headers: headerMap(msg.headers), body: bytes }, [bytes]);
+    };
+    const [exitCode, headers, status, errors] = await Promise.all([streamed.exitCode, streamed.headers, streamed.httpStatusCode, streamed.stderrText]);
+    await collector.done;
+    response = { exitCode, headers, httpStatusCode: status, errors, bytes: collector.take() };
     codeCache?.endRequest(); // before the answer: the next request anywhere sees this one's code writes
   } catch (error) {
     // Not a PHP exit code: the runtime is broken (wasm trap, fd exhaustion). The pool replaces us.
     const err = error as Error;
     post({ t: 'crash', id, message: err?.message ?? String(error), stack: err?.stack });
     return;
+  } finally {
+    finishing = undefined;
   }
-  const bytes = ownBuffer(response.bytes);
+  const bytes = ownBuffer(early ? new Uint8Array(0) : response.bytes);
   const touched = uploads?.take();
   post(
     {
@@ -102,16 +117,20 @@ async function main(): Promise<void> {
     post({ t: 'boot-error', message: err?.message ?? String(error), stack: err?.stack });
     return;
   }
-  if (spec.forwardMessages) {
-    php.onMessage(
-      (data) =>
-        new Promise<string>((resolve, reject) => {
-          const callId = nextCallId++;
-          pendingCalls.set(callId, { resolve, reject });
-          post({ t: 'message', id: currentId, callId, data });
-        }),
-    );
-  }
+  php.onMessage(async (data) => {
+    const finish = finishMessage(data);
+    if (finish) {
+      if (!finishing) return '';
+      await finishing(finish);
+      return 'finished';
+    }
+    if (!spec.forwardMessages) return '';
+    return new Promise<string>((resolve, reject) => {
+      const callId = nextCallId++;
+      pendingCalls.set(callId, { resolve, reject });
+      post({ t: 'message', id: currentId, callId, data });
+    });
+  });
   port.on('message', (msg: ToWorker) => {
     if (msg.t === 'run') {
       void serve(php, msg.id, msg.env, msg.body);

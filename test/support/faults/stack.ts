@@ -36,6 +36,7 @@ export async function startStack(options: {
     maxRequestsPerRuntime: config.maxRequestsPerRuntime,
     sessionDir,
     phpVersion: config.phpVersion,
+    ...(config.phpExtensions.length > 0 && { extensions: config.phpExtensions }),
     logger,
     ...(options.instrumentMount && { instrumentMount: options.instrumentMount }),
   });
