@@ -27,6 +27,8 @@ export interface Config {
   frontController: string;
   responseMode: 'buffered' | 'stream';
   originSecret: string | undefined;
+  /** The secret being rotated out, accepted too while CloudFront still sends it. */
+  originSecretPrevious: string | undefined;
   originSecretHeader: string;
   canonicalHost: string | undefined;
   /** Extra proxies in front of the AWS front door whose X-Forwarded-For entries are trusted. */
@@ -145,6 +147,7 @@ export function readConfig(env: Env = process.env, overrides: Partial<Config> = 
     frontController: str(env, 'LAMPHP_FRONT_CONTROLLER') ?? 'index.php',
     responseMode: oneOf(env, 'LAMPHP_RESPONSE_MODE', ['buffered', 'stream'] as const, 'buffered'),
     originSecret: str(env, 'LAMPHP_ORIGIN_SECRET'),
+    originSecretPrevious: str(env, 'LAMPHP_ORIGIN_SECRET_PREVIOUS'),
     originSecretHeader: (str(env, 'LAMPHP_ORIGIN_SECRET_HEADER') ?? 'x-lamphp-origin-secret').toLowerCase(),
     canonicalHost: str(env, 'LAMPHP_CANONICAL_HOST'),
     trustedHops: int(env, 'LAMPHP_TRUSTED_HOPS', 0),

@@ -13,8 +13,10 @@ import { type HeaderMap, type HttpRequest, type HttpResponse, textResponse } fro
 
 export type TrustConfig = Pick<
   Config,
-  'originSecret' | 'originSecretHeader' | 'canonicalHost' | 'trustedHops' | 'trustForwardedHost'
+  'originSecret' | 'originSecretPrevious' | 'originSecretHeader' | 'canonicalHost' | 'trustedHops' | 'trustForwardedHost'
 >;
+
+type SecretConfig = Pick<TrustConfig, 'originSecret' | 'originSecretHeader'> & Partial<Pick<TrustConfig, 'originSecretPrevious'>>;
 
 export type OriginCheck = 'ok' | 'missing' | 'mismatch' | 'disabled';
 
@@ -23,18 +25,25 @@ export const CLOUDFRONT_TRUSTED_HEADERS = ['cloudfront-viewer-address', 'cloudfr
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-/** Compares the origin-secret header in constant time (hashes make the lengths equal). */
-export function checkOriginSecret(headers: HeaderMap, config: Pick<TrustConfig, 'originSecret' | 'originSecretHeader'>): OriginCheck {
+/**
+ * Compares the origin-secret header in constant time (hashes make the lengths equal) with the
+ * secret and, during a rotation, the previous one — both always, so timing tells neither apart.
+ */
+export function checkOriginSecret(headers: HeaderMap, config: SecretConfig): OriginCheck {
   if (config.originSecret === undefined || config.originSecret === '') return 'disabled';
   const values = headers[config.originSecretHeader.toLowerCase()];
   if (values === undefined || values.length === 0) return 'missing';
   // CloudFront replaces a viewer's copy of the header, so a genuine request carries exactly one.
   if (values.length !== 1) return 'mismatch';
-  return timingSafeEqual(digest(values[0]), digest(config.originSecret)) ? 'ok' : 'mismatch';
+  const given = digest(values[0]);
+  const current = timingSafeEqual(given, digest(config.originSecret));
+  const previous = config.originSecretPrevious ? config.originSecretPrevious : undefined;
+  const rotated = timingSafeEqual(given, digest(previous ?? config.originSecret)) && previous !== undefined;
+  return current || rotated ? 'ok' : 'mismatch';
 }
 
 /** A 403 answer when an origin secret is configured and the request does not carry it. */
-export function originGuard(headers: HeaderMap, config: Pick<TrustConfig, 'originSecret' | 'originSecretHeader'>): HttpResponse | undefined {
+export function originGuard(headers: HeaderMap, config: SecretConfig): HttpResponse | undefined {
   const check = checkOriginSecret(headers, config);
   if (check === 'ok' || check === 'disabled') return undefined;
   return textResponse(403, 'Forbidden: this origin only answers requests that come through its CDN.\n');

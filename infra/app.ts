@@ -10,6 +10,7 @@ import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { readCdkJson } from './feature-flags.ts';
 import {
   DEFAULT_LAYER_ZIP,
   WordPressOnLambda,
@@ -84,7 +85,7 @@ export function propsFromContext(ctx: Context): WordPressOnLambdaProps {
     siteId: text(ctx, 'siteId'),
     domainName: text(ctx, 'domainName'),
     certificateArn: text(ctx, 'certificateArn'),
-    originSecret: text(ctx, 'originSecret'),
+    originSecretRotation: num(ctx, 'originSecretRotation'),
     cronRate: cronRateMinutes === undefined ? undefined : Duration.minutes(cronRateMinutes),
     rdsProxy: bool(ctx, 'rdsProxy'),
     auroraMinCapacity: num(ctx, 'auroraMinCapacity'),
@@ -112,7 +113,9 @@ export interface BuiltApp {
 export function buildApp(
   options: { outdir?: string; context?: Record<string, unknown>; overrides?: Partial<WordPressOnLambdaProps> } = {},
 ): BuiltApp {
-  const app = new App({ outdir: options.outdir, context: options.context, analyticsReporting: false });
+  // cdk.json's feature flags apply however the app is started (the CDK CLI, synth.ts, tests).
+  const context = { ...readCdkJson().context, ...options.context };
+  const app = new App({ outdir: options.outdir, context, analyticsReporting: false });
   const ctx: Context = (key) => app.node.tryGetContext(key);
   const account = text(ctx, 'account');
   const region = text(ctx, 'region');

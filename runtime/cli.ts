@@ -31,6 +31,8 @@ Commands:
                                    bundled plugins/themes, keeps uploads, wp-config.php, salts (default install)
                --site-url URL      address for WordPress's installer (the stack's SiteUrl output)
                --asset s3://B/K    WordPress zip to install from (default: what the function finds)
+               --password-parameter NAME   keep the first admin password in this SSM SecureString
+                                   (the stack's AdminPasswordParameter output) instead of printing it
                --region R          AWS region (default AWS_REGION)
   console        Run a PHP command line in the deployed function (CLI SAPI) and exit with its code
                --function NAME     the function to invoke
@@ -142,6 +144,7 @@ async function installCommand(args: string[]): Promise<number> {
       region: { type: 'string' },
       'site-url': { type: 'string' },
       asset: { type: 'string' },
+      'password-parameter': { type: 'string' },
     },
   });
   const { install } = await import('./install.ts');
@@ -151,6 +154,7 @@ async function installCommand(args: string[]): Promise<number> {
     region: values.region,
     siteUrl: values['site-url'],
     asset: values.asset,
+    passwordParameter: values['password-parameter'],
   });
   return outcome.ok ? 0 : 1;
 }

@@ -3,6 +3,7 @@
  * same invocation the stack's custom resource makes on deploy. Prints what the function did.
  */
 import { InvokeCommand, LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { LamphpError, type Env } from '../bridge/index.ts';
 
 export interface InstallFlags {
@@ -13,6 +14,8 @@ export interface InstallFlags {
   siteUrl?: string;
   /** `s3://bucket/key` of a WordPress zip the function may read. */
   asset?: string;
+  /** SSM SecureString parameter for the first admin password (the stack's AdminPasswordParameter output). */
+  passwordParameter?: string;
 }
 
 export interface InstallOutcome {
@@ -27,17 +30,24 @@ function value(env: Env, name: string): string | undefined {
   return v ? v : undefined;
 }
 
-export function createLambdaClient(env: Env, region?: string, overrides: Partial<LambdaClientConfig> = {}): LambdaClient {
-  const endpoint = value(env, 'AWS_ENDPOINT_URL_LAMBDA') ?? value(env, 'AWS_ENDPOINT_URL');
+/** Region, endpoint (AWS_ENDPOINT_URL_<SERVICE>) and explicit keys from `env`; the SDK's default chain otherwise. */
+function clientSettings(env: Env, service: 'LAMBDA' | 'SSM', region?: string) {
+  const endpoint = value(env, `AWS_ENDPOINT_URL_${service}`) ?? value(env, 'AWS_ENDPOINT_URL');
   const accessKeyId = value(env, 'AWS_ACCESS_KEY_ID');
   const secretAccessKey = value(env, 'AWS_SECRET_ACCESS_KEY');
   const sessionToken = value(env, 'AWS_SESSION_TOKEN');
   const resolvedRegion = region ?? value(env, 'AWS_REGION') ?? value(env, 'AWS_DEFAULT_REGION');
-  return new LambdaClient({
+  return {
     ...(resolvedRegion && { region: resolvedRegion }),
     ...(endpoint && { endpoint }),
     ...(accessKeyId &&
       secretAccessKey && { credentials: { accessKeyId, secretAccessKey, ...(sessionToken && { sessionToken }) } }),
+  };
+}
+
+export function createLambdaClient(env: Env, region?: string, overrides: Partial<LambdaClientConfig> = {}): LambdaClient {
+  return new LambdaClient({
+    ...clientSettings(env, 'LAMBDA', region),
     // An install copies WordPress onto EFS and may take the function's whole timeout: never retry it blindly.
     maxAttempts: 1,
     requestHandler: { connectionTimeout: 10_000, requestTimeout: 16 * 60_000 },
@@ -107,9 +117,41 @@ export async function install(
   if (result && typeof result === 'object' && Array.isArray(result.actions)) {
     for (const action of result.actions) out(`- ${action}`);
     out(result.changed ? `Done${result.version ? ` (WordPress ${result.version})` : ''}.` : 'Nothing to change: the site is up to date.');
-    if (result.admin) out(`Admin user: ${result.admin.user}  password: ${result.admin.password}  (shown once: change it after logging in)`);
+    await reportPassword(result.admin, flags, env, out);
   } else {
     out(typeof payload === 'string' ? payload : JSON.stringify(payload, null, 2));
   }
   return { ok: true, payload };
+}
+
+const readCommand = (name: string) => `aws ssm get-parameter --with-decryption --name ${name} --query Parameter.Value --output text`;
+
+/**
+ * Where the first admin password is. With --password-parameter it goes into that SSM
+ * SecureString and is never printed; without, this terminal is the only place it is shown.
+ */
+async function reportPassword(admin: { user: string; password: string } | undefined, flags: InstallFlags, env: Env, out: (line: string) => void): Promise<void> {
+  const name = flags.passwordParameter;
+  if (!admin) {
+    if ((flags.mode ?? 'install') === 'install') {
+      out(name
+        ? `The first admin password is in the SSM SecureString ${name}: ${readCommand(name)}`
+        : 'The first admin password of a stack deploy is in the SSM SecureString named by the stack output AdminPasswordParameter: ' +
+          readCommand('<AdminPasswordParameter>'));
+    }
+    return;
+  }
+  if (!name) {
+    out(`Admin user: ${admin.user}  password: ${admin.password}  (shown once: change it after logging in)`);
+    return;
+  }
+  const ssm = new SSMClient({ ...clientSettings(env, 'SSM', flags.region), maxAttempts: 3 });
+  try {
+    await ssm.send(new PutParameterCommand({ Name: name, Type: 'SecureString', Value: admin.password, Overwrite: true, Description: `First WordPress admin password (user ${admin.user})` }));
+  } catch (err) {
+    throw new LamphpError('ESSM', `WordPress is installed, but its admin password could not be stored in ${name}: ${(err as Error).message}. Reset it with "lamphp console --function ${flags.functionName} -- .bin/wp-cli.phar user reset-password ${admin.user}".`, { cause: err });
+  } finally {
+    ssm.destroy();
+  }
+  out(`Admin user: ${admin.user}; the password is in the SSM SecureString ${name}: ${readCommand(name)}  (change it after logging in)`);
 }

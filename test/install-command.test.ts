@@ -90,6 +90,32 @@ describe('lamphp install', () => {
     expect(lines).toEqual(['- Updated to WordPress 6.8.12: 3 files', 'Done (WordPress 6.8.12).']);
   });
 
+  it('keeps the first admin password in the SSM SecureString it is given, never printing it; says where to read it', async () => {
+    const password = 'Pw-only-in-ssm-93kd';
+    answer = { status: 200, body: JSON.stringify({ changed: true, installed: true, actions: ['Installed WordPress'], admin: { user: 'admin', password, email: 'a@example.com' } }) };
+    const ssm = await startStandIn(() => ({ status: 200, body: JSON.stringify({ Version: 1, Tier: 'Standard' }) }));
+    try {
+      const lines: string[] = [];
+      const name = '/lamphp/LamphpWordPress/wordpress/admin-password';
+      const env = { ...CREDENTIALS, AWS_ENDPOINT_URL_LAMBDA: lambda.url, AWS_ENDPOINT_URL_SSM: ssm.url };
+      const outcome = await install({ functionName: 'wp-function', passwordParameter: name }, env, (l) => lines.push(l));
+      expect(outcome.ok).toBe(true);
+      expect(ssm.requests).toHaveLength(1);
+      expect(ssm.requests[0]!.headers['x-amz-target']).toBe('AmazonSSM.PutParameter');
+      expect(JSON.parse(ssm.requests[0]!.body)).toMatchObject({ Name: name, Type: 'SecureString', Value: password, Overwrite: true });
+      expect(lines.join('\n')).not.toContain(password);
+      expect(lines.at(-1)).toContain(`aws ssm get-parameter --with-decryption --name ${name}`);
+
+      // Already installed (by the stack): it says where the stack keeps the password.
+      answer = { status: 200, body: JSON.stringify({ changed: false, actions: [] }) };
+      lines.length = 0;
+      await install({ functionName: 'wp-function' }, env, (l) => lines.push(l));
+      expect(lines.at(-1)).toMatch(/stack output AdminPasswordParameter: aws ssm get-parameter --with-decryption/);
+    } finally {
+      await ssm.close();
+    }
+  });
+
   it('exits 0 through the command line, and says when nothing changed', async () => {
     answer = { status: 200, body: JSON.stringify({ changed: false, actions: [] }) };
     Object.assign(process.env, CREDENTIALS, { AWS_ENDPOINT_URL_LAMBDA: lambda.url });

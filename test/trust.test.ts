@@ -4,6 +4,7 @@
  * hold for Lambda events and for the local server.
  */
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readConfig, type Config } from '../bridge/config.ts';
 import type { HeaderMap, HttpRequest } from '../bridge/http.ts';
@@ -56,6 +57,21 @@ describe('origin secret', () => {
     expect(originGuard({}, on)!.status).toBe(403);
     expect(originGuard({ 'x-lamphp-origin-secret': [SECRET] }, on)).toBeUndefined();
     expect(originGuard({}, { ...on, originSecret: undefined })).toBeUndefined();
+  });
+  it('during a rotation the previous secret is accepted too, and nothing else is', () => {
+    const rotating = { ...on, originSecretPrevious: 'previous-secret-value' };
+    expect(checkOriginSecret({ 'x-lamphp-origin-secret': [SECRET] }, rotating)).toBe('ok');
+    expect(checkOriginSecret({ 'x-lamphp-origin-secret': ['previous-secret-value'] }, rotating)).toBe('ok');
+    expect(checkOriginSecret({ 'x-lamphp-origin-secret': ['previous-secret-value'] }, on)).toBe('mismatch');
+    expect(checkOriginSecret({ 'x-lamphp-origin-secret': [''] }, { ...on, originSecretPrevious: '' })).toBe('mismatch');
+    fc.assert(
+      fc.property(fc.string(), fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), (sent, current, previous) => {
+        const expected = sent === current || sent === previous ? 'ok' : 'mismatch';
+        return checkOriginSecret({ 'x-lamphp-origin-secret': [sent] }, { ...on, originSecret: current, originSecretPrevious: previous }) === expected;
+      }),
+      { numRuns: 300 },
+    );
+    expect(readConfig({ LAMPHP_ORIGIN_SECRET: 'a', LAMPHP_ORIGIN_SECRET_PREVIOUS: 'b' }).originSecretPrevious).toBe('b');
   });
   it('admitRequest refuses before trust removes the header', () => {
     const refused = admitRequest(request({ 'x-lamphp-origin-secret': ['guess'] }), config({ originSecret: SECRET }));

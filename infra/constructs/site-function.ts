@@ -1,0 +1,142 @@
+/**
+ * The WordPress function: `nodejs24.x` with the lamphp layer (started by
+ * AWS_LAMBDA_EXEC_WRAPPER), in the VPC, with the site's EFS access point mounted, its settings
+ * in the environment (infra/contracts.ts) and access to exactly the uploads bucket and the
+ * database secret.
+ */
+import { existsSync } from 'node:fs';
+import { Duration } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import {
+  DOCUMENT_ROOT,
+  ENV,
+  EXEC_WRAPPER,
+  FUNCTION_HANDLER,
+  MOUNT_PATH,
+  ORIGIN_SECRET_HEADER,
+  PLACEHOLDER_HANDLER_CODE,
+  SESSION_DIR,
+  UPLOADS_PREFIX,
+} from '../contracts.ts';
+import { Concern } from './concern.ts';
+import type { SiteDatabase } from './database.ts';
+import { acknowledge, nagArn, BASIC_EXECUTION_ROLE, VPC_EXECUTION_ROLE } from './nag.ts';
+import type { SiteNetwork } from './network.ts';
+import type { OriginSecret } from './operations.ts';
+import type { SiteStorage } from './storage.ts';
+
+export const NODEJS_24 = lambda.Runtime.NODEJS_24_X ?? new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS);
+
+export interface SiteFunctionProps {
+  readonly network: SiteNetwork;
+  readonly storage: SiteStorage;
+  /** The MySQL database; SQLite on EFS without one. */
+  readonly database?: SiteDatabase;
+  readonly siteId: string;
+  /** Path of the lamphp layer zip. */
+  readonly layerZip: string;
+  readonly originSecret: OriginSecret;
+  /** Description of the shape, e.g. `sqlite, function-url`. */
+  readonly shape: string;
+  readonly architecture?: lambda.Architecture;
+  readonly memorySize?: number;
+  readonly timeout?: Duration;
+  readonly domainName?: string;
+  readonly logRetention?: logs.RetentionDays;
+}
+
+export class SiteFunction extends Concern {
+  readonly function: lambda.Function;
+  readonly securityGroup: ec2.SecurityGroup;
+  readonly layer: lambda.LayerVersion;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: SiteFunctionProps) {
+    super(scope, id);
+    if (!existsSync(props.layerZip)) {
+      throw new Error(`Layer zip ${props.layerZip} not found: build it with "lamphp layer build" or pass layerZip.`);
+    }
+    const { vpc, appSubnets } = props.network;
+    const { storage, database } = props;
+    this.securityGroup = new ec2.SecurityGroup(this, 'FunctionSecurityGroup', {
+      vpc,
+      description: 'lamphp WordPress function',
+      allowAllOutbound: true,
+    });
+    database?.allowFrom(this.securityGroup);
+
+    this.layer = new lambda.LayerVersion(this, 'Layer', {
+      code: lambda.Code.fromAsset(props.layerZip),
+      compatibleRuntimes: [NODEJS_24],
+      compatibleArchitectures: [lambda.Architecture.ARM_64, lambda.Architecture.X86_64],
+      description: 'lamphp: PHP (WebAssembly) runtime for Node.js',
+    });
+    this.logGroup = new logs.LogGroup(this, 'FunctionLogs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    });
+    this.function = new lambda.Function(this, 'Function', {
+      description: `lamphp WordPress (${props.shape})`,
+      runtime: NODEJS_24,
+      architecture: props.architecture ?? lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 2048,
+      timeout: props.timeout ?? Duration.seconds(120),
+      code: lambda.Code.fromInline(PLACEHOLDER_HANDLER_CODE),
+      handler: FUNCTION_HANDLER,
+      layers: [this.layer],
+      vpc,
+      vpcSubnets: appSubnets,
+      securityGroups: [this.securityGroup],
+      filesystem: lambda.FileSystem.fromEfsAccessPoint(storage.accessPoint, MOUNT_PATH),
+      environment: this.environment(props),
+      logGroup: this.logGroup,
+    });
+    storage.uploadsBucket.grantReadWrite(this.function);
+    database?.secret.grantRead(this.function);
+    this.acknowledgeFindings(storage);
+  }
+
+  private environment(props: SiteFunctionProps): Record<string, string> {
+    const server = props.database !== undefined;
+    const environment: Record<string, string> = {
+      [ENV.execWrapper]: EXEC_WRAPPER,
+      [ENV.documentRoot]: DOCUMENT_ROOT,
+      // The access point is empty until the install invocation runs: let the runtime start anyway.
+      [ENV.createDocumentRoot]: 'true',
+      [ENV.sessionDir]: SESSION_DIR,
+      [ENV.responseMode]: 'buffered',
+      [ENV.originSecret]: props.originSecret.current,
+      [ENV.originSecretHeader]: ORIGIN_SECRET_HEADER,
+      [ENV.trustForwardedHost]: 'true',
+      [ENV.uploadsBucket]: props.storage.uploadsBucket.bucketName,
+      [ENV.uploadsPrefix]: UPLOADS_PREFIX,
+      ...props.database?.environment(),
+    };
+    if (props.originSecret.previous !== undefined) environment[ENV.originSecretPrevious] = props.originSecret.previous;
+    if (props.domainName !== undefined) {
+      environment[ENV.canonicalHost] = props.domainName;
+      environment[ENV.uploadsUrl] = `https://${props.domainName}/wp-content/uploads`;
+    }
+    if (!server) {
+      // The zero-fixed-cost VPC has no route to the internet: keep WordPress from waiting on it.
+      environment[ENV.wpHttpBlockExternal] = 'true';
+      environment[ENV.disallowFileMods] = 'true';
+      // Nor to the CloudFront API: publishing relies on the pages' shared-cache lifetime instead.
+      environment[ENV.cdnInvalidation] = 'false';
+    }
+    return environment;
+  }
+
+  private acknowledgeFindings(storage: SiteStorage): void {
+    const role = this.function.role;
+    acknowledge(role, BASIC_EXECUTION_ROLE, 'AWSLambdaBasicExecutionRole only allows writing the function\'s own CloudWatch logs, the minimum every Lambda function needs.');
+    acknowledge(role, VPC_EXECUTION_ROLE, 'AWSLambdaVPCAccessExecutionRole is the AWS-maintained minimum for a function attached to a VPC (ENI management).');
+    acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', 'elasticfilesystem:ClientMount is granted with a condition pinning it to this site\'s EFS access point ARN (generated by the Lambda FileSystem integration).');
+    for (const action of ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*']) {
+      acknowledge(role, `AwsSolutions-IAM5[Action::${action}]`, 'Read/write on the uploads bucket only: the uploads sync reads, writes, lists and deletes media objects.');
+    }
+    acknowledge(role, `AwsSolutions-IAM5[Resource::${nagArn(storage.uploadsBucket)}/*]`, 'Object-level access is limited to the site\'s own uploads bucket.');
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Where the site's data lives: the EFS file system (WordPress, SQLite, sessions) with the
+ * site's access point, and the S3 bucket uploads are offloaded to (served by CloudFront).
+ * Both outlive the stack (RETAIN): `cdk destroy` never deletes a site.
+ */
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as efs from 'aws-cdk-lib/aws-efs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { ACCESS_POINT_PERMISSIONS, POSIX_USER, accessPointPath } from '../contracts.ts';
+import { Concern } from './concern.ts';
+import { acknowledge } from './nag.ts';
+import type { SiteNetwork } from './network.ts';
+
+export interface SiteStorageProps {
+  readonly network: SiteNetwork;
+  readonly siteId: string;
+}
+
+export class SiteStorage extends Concern {
+  readonly fileSystem: efs.FileSystem;
+  readonly accessPoint: efs.AccessPoint;
+  readonly uploadsBucket: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: SiteStorageProps) {
+    super(scope, id);
+    const { vpc, appSubnets } = props.network;
+    const securityGroup = new ec2.SecurityGroup(this, 'FileSystemSecurityGroup', {
+      vpc,
+      description: 'EFS for lamphp: NFS from the WordPress function only',
+      allowAllOutbound: false,
+    });
+    this.fileSystem = new efs.FileSystem(this, 'FileSystem', {
+      vpc,
+      vpcSubnets: appSubnets,
+      securityGroup,
+      encrypted: true,
+      throughputMode: efs.ThroughputMode.ELASTIC,
+      performanceMode: efs.PerformanceMode.GENERAL_PURPOSE,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.accessPoint = this.fileSystem.addAccessPoint('AccessPoint', {
+      path: accessPointPath(props.siteId),
+      posixUser: { uid: POSIX_USER.uid, gid: POSIX_USER.gid },
+      createAcl: { ownerUid: POSIX_USER.uid, ownerGid: POSIX_USER.gid, permissions: ACCESS_POINT_PERMISSIONS },
+    });
+
+    this.uploadsBucket = new s3.Bucket(this, 'Uploads', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(this.uploadsBucket, 'AwsSolutions-S1', 'Uploads are public media read through CloudFront; server access logs would need a second bucket and add cost without a reader.');
+  }
+}

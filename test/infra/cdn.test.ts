@@ -1,0 +1,167 @@
+/** SiteCdn: CloudFront's behaviors and policies, and the front door it reaches the function through. */
+import vm from 'node:vm';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { ORIGIN_SECRET_HEADER, VIEWER_HOST_FUNCTION } from '../../infra/contracts.ts';
+import { DOMAIN, distribution, functionEnv, ingressRules, logicalId, only, synth, wordpressFunction, type Json, type Synthesized } from './support.ts';
+
+const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
+const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
+
+const FRONT_DOORS = ['function-url', 'http-api', 'alb'] as const;
+const withDoor = (frontDoor: (typeof FRONT_DOORS)[number]) => synth({ database: 'sqlite', frontDoor });
+
+function behavior(s: Synthesized, pattern: string): Json {
+  const b = (distribution(s).CacheBehaviors as Json[]).find((x) => x.PathPattern === pattern);
+  expect(b, pattern).toBeDefined();
+  return b!;
+}
+
+function cachePolicy(s: Synthesized, ref: unknown): Json {
+  const id = (ref as { Ref: string }).Ref;
+  expect(id, 'a cache policy defined in the stack').toBeTypeOf('string');
+  return s.json.Resources[id].Properties.CachePolicyConfig;
+}
+
+describe.each(FRONT_DOORS)('SiteCdn with the %s front door', (door) => {
+  it('binds CloudFront to the origin by the secret header the bridge checks', () => {
+    const s = withDoor(door);
+    const env = functionEnv(s);
+    const appOrigins = (distribution(s).Origins as Json[]).filter((o) => o.CustomOriginConfig !== undefined);
+    expect(appOrigins).toHaveLength(1);
+    expect(appOrigins[0]!.OriginCustomHeaders).toEqual([{ HeaderName: ORIGIN_SECRET_HEADER, HeaderValue: env.LAMPHP_ORIGIN_SECRET }]);
+    expect(appOrigins[0]!.CustomOriginConfig.OriginReadTimeout).toBe(30);
+  });
+
+  it('routes each path to its cache policy', () => {
+    const s = withDoor(door);
+    const d = distribution(s);
+    const appOriginId = (d.Origins as Json[]).find((o) => o.CustomOriginConfig !== undefined)!.Id;
+    const s3Origin = (d.Origins as Json[]).find((o) => o.S3OriginConfig !== undefined)!;
+    expect(s3Origin.OriginAccessControlId).toBeDefined();
+
+    const uploads = behavior(s, 'wp-content/uploads/*');
+    expect(uploads.TargetOriginId).toBe(s3Origin.Id);
+    expect(uploads.CachePolicyId).toBe(CACHING_OPTIMIZED);
+
+    for (const pattern of ['wp-includes/*', 'wp-content/themes/*', 'wp-content/plugins/*']) {
+      const b = behavior(s, pattern);
+      expect(b.TargetOriginId).toBe(appOriginId);
+      const policy = cachePolicy(s, b.CachePolicyId);
+      expect(policy.MaxTTL).toBe(365 * 86400);
+      const key = policy.ParametersInCacheKeyAndForwardedToOrigin;
+      expect(key.QueryStringsConfig.QueryStringBehavior).toBe('whitelist');
+      expect(key.QueryStringsConfig.QueryStrings).toContain('ver');
+      expect(key.CookiesConfig.CookieBehavior).toBe('none');
+    }
+
+    for (const pattern of ['wp-admin/*', 'wp-login.php']) {
+      const b = behavior(s, pattern);
+      expect(b.TargetOriginId).toBe(appOriginId);
+      expect(b.CachePolicyId).toBe(CACHING_DISABLED);
+      expect(b.OriginRequestPolicyId).toBe(ALL_VIEWER_EXCEPT_HOST_HEADER);
+      expect(b.AllowedMethods).toContain('POST');
+    }
+
+    const def = d.DefaultCacheBehavior;
+    expect(def.TargetOriginId).toBe(appOriginId);
+    expect(def.OriginRequestPolicyId).toBe(ALL_VIEWER_EXCEPT_HOST_HEADER);
+    expect(def.AllowedMethods).toContain('POST');
+    expect(def.ViewerProtocolPolicy).toBe('redirect-to-https');
+    expect(def.FunctionAssociations).toEqual([{ EventType: 'viewer-request', FunctionARN: expect.anything() }]);
+    const pages = cachePolicy(s, def.CachePolicyId);
+    expect(pages.MinTTL).toBe(0);
+    expect(pages.ParametersInCacheKeyAndForwardedToOrigin.CookiesConfig).toEqual({
+      CookieBehavior: 'whitelist',
+      Cookies: ['wordpress_*', 'wp-*', 'comment_*'],
+    });
+  });
+
+  it('publishes the distribution id for operators and grants the function invalidations on that distribution only', () => {
+    const s = withDoor(door);
+    const distributionId = logicalId(s, s.site.cdn.distribution);
+    s.template.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: '/lamphp/LamphpWordPress/wordpress/cloudfront-distribution-id',
+      Value: { Ref: distributionId },
+    });
+    s.template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Action: ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'],
+            Resource: { 'Fn::Join': ['', Match.arrayWith([':distribution/', { Ref: distributionId }])] },
+          }),
+        ],
+      },
+    });
+  });
+});
+
+describe('front doors', () => {
+  it('function-url: buffered (Function URLs cannot stream from a VPC), no IAM auth (the origin secret guards it)', () => {
+    withDoor('function-url').template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE', InvokeMode: 'BUFFERED' });
+  });
+
+  it('http-api: HTTP API with a payload 2.0 Lambda integration as an HTTPS origin', () => {
+    const s = withDoor('http-api');
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: { 'Fn::GetAtt': [logicalId(s, s.site.function), 'Arn'] },
+    });
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: '$default', AutoDeploy: true });
+    s.template.resourceCountIs('AWS::Lambda::Url', 0);
+    const origin = (distribution(s).Origins as Json[]).find((o) => o.CustomOriginConfig !== undefined)!;
+    expect(origin.CustomOriginConfig.OriginProtocolPolicy).toBe('https-only');
+    expect(JSON.stringify(origin.DomainName)).toContain(logicalId(s, s.site.cdn.httpApi!));
+  });
+
+  it('alb: multi-value Lambda target, reachable only with the origin secret, in public subnets', () => {
+    const s = synth({ database: 'mysql', frontDoor: 'alb' });
+    s.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internet-facing' });
+    s.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      TargetType: 'lambda',
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'lambda.multi_value_headers.enabled', Value: 'true' }]),
+    });
+    s.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 80,
+      DefaultActions: [Match.objectLike({ Type: 'fixed-response', FixedResponseConfig: Match.objectLike({ StatusCode: '403' }) })],
+    });
+    s.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Conditions: [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: ORIGIN_SECRET_HEADER, Values: [functionEnv(s).LAMPHP_ORIGIN_SECRET] } }],
+      Actions: [Match.objectLike({ Type: 'forward' })],
+    });
+    const albSubnets = only(s.json, 'AWS::ElasticLoadBalancingV2::LoadBalancer')[1].Properties.Subnets as Json[];
+    const fnSubnets = wordpressFunction(s).Properties.VpcConfig.SubnetIds as Json[];
+    expect(albSubnets.some((x) => fnSubnets.some((y) => JSON.stringify(x) === JSON.stringify(y)))).toBe(false);
+    const albSg = logicalId(s, s.site.cdn.loadBalancer!.connections.securityGroups[0]!);
+    expect(ingressRules(s.json).filter(([sg]) => sg === albSg).map(([, r]) => [r.CidrIp, r.FromPort])).toEqual([['0.0.0.0/0', 80]]);
+  });
+
+  it('nothing but the ALB is open to the world, and nothing at all over IPv6', () => {
+    for (const door of FRONT_DOORS) {
+      const s = withDoor(door);
+      const open = ingressRules(s.json).filter(([, r]) => r.CidrIp !== undefined || r.CidrIpv6 !== undefined);
+      expect(open.map(([, r]) => r.CidrIp)).toEqual(door === 'alb' ? ['0.0.0.0/0'] : []);
+    }
+  });
+});
+
+describe('edge', () => {
+  it('a custom domain: alias, TLS 1.2 floor, the site URL the install uses', () => {
+    const s = synth({ database: 'sqlite', ...DOMAIN });
+    const d = distribution(s);
+    expect(d.Aliases).toEqual(['blog.example.com']);
+    expect(d.ViewerCertificate).toMatchObject({ MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' });
+    expect(only(s.json, 'Custom::LamphpInstall')[1].Properties.SiteUrl).toBe('https://blog.example.com');
+  });
+
+  it('the viewer-request function copies Host into x-forwarded-host, over whatever the viewer sent', () => {
+    const sandbox: { handler?: (e: unknown) => Json } = {};
+    vm.runInNewContext(`${VIEWER_HOST_FUNCTION}\nthis.handler = handler;`, sandbox);
+    const request = { uri: '/', headers: { host: { value: 'd111111abcdef8.cloudfront.net' }, 'x-forwarded-host': { value: 'evil.example' } } };
+    const out = sandbox.handler!({ request });
+    expect(out.headers['x-forwarded-host']).toEqual({ value: 'd111111abcdef8.cloudfront.net' });
+  });
+});

@@ -1,0 +1,73 @@
+/** SiteStorage: the EFS file system with the site's access point, and the uploads bucket. */
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { accessPointPath, MOUNT_PATH } from '../../infra/contracts.ts';
+import { SiteNetwork } from '../../infra/constructs/network.ts';
+import { SiteStorage } from '../../infra/constructs/storage.ts';
+import { bareStack, only, synth, type Json } from './support.ts';
+
+function storage(siteId = 'blog'): { storage: SiteStorage; json: Json; template: Template } {
+  const stack = bareStack();
+  const network = new SiteNetwork(stack, 'Network', { databaseServer: false, publicSubnets: false });
+  const s = new SiteStorage(stack, 'Storage', { network, siteId });
+  const template = Template.fromStack(stack);
+  return { storage: s, json: template.toJSON() as Json, template };
+}
+
+describe('SiteStorage', () => {
+  it('EFS: encrypted, elastic throughput, retained; the access point roots the site for uid/gid 1000', () => {
+    const { json, template } = storage('blog');
+    const [, fs] = only(json, 'AWS::EFS::FileSystem');
+    expect(fs.Properties).toMatchObject({ Encrypted: true, ThroughputMode: 'elastic', PerformanceMode: 'generalPurpose' });
+    expect(fs.DeletionPolicy).toBe('Retain');
+    expect(fs.UpdateReplacePolicy).toBe('Retain');
+    template.hasResourceProperties('AWS::EFS::AccessPoint', {
+      RootDirectory: { Path: '/roots/wp-lambda-blog', CreationInfo: { OwnerUid: '1000', OwnerGid: '1000', Permissions: '755' } },
+      PosixUser: { Uid: '1000', Gid: '1000' },
+    });
+    expect(accessPointPath('blog')).toBe('/roots/wp-lambda-blog');
+    expect(MOUNT_PATH).toMatch(/^\/mnt\/[A-Za-z0-9-_.]+$/); // Lambda's rule for mount paths
+  });
+
+  it('a mount target in each of the app subnets, NFS closed until the function is admitted', () => {
+    const { json } = storage();
+    const targets = Object.values(json.Resources as Record<string, Json>).filter((r) => r.Type === 'AWS::EFS::MountTarget');
+    expect(targets).toHaveLength(2);
+    const [, sg] = only(json, 'AWS::EC2::SecurityGroup');
+    expect(sg.Properties.SecurityGroupIngress).toBeUndefined();
+    expect(sg.Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '255.255.255.255/32' })]);
+  });
+
+  it('uploads bucket: private, S3-managed encryption, TLS only, owner-enforced, retained', () => {
+    const { json } = storage();
+    const [, bucket] = only(json, 'AWS::S3::Bucket');
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
+      { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+    ]);
+    expect(bucket.Properties.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    const statements = only(json, 'AWS::S3::BucketPolicy')[1].Properties.PolicyDocument.Statement as Json[];
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+  });
+
+  it('in the stack, CloudFront reads the bucket through OAC, scoped to its own distribution', () => {
+    const s = synth({ database: 'sqlite' });
+    const statements = only(s.json, 'AWS::S3::BucketPolicy')[1].Properties.PolicyDocument.Statement as Json[];
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+        Condition: { StringEquals: { 'AWS:SourceArn': expect.anything() } },
+      }),
+    );
+  });
+});
