@@ -11,6 +11,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readCdkJson } from './feature-flags.ts';
+import { resolveWordPressAsset } from './wordpress-asset.ts';
 import {
   DEFAULT_LAYER_ZIP,
   WordPressOnLambda,
@@ -19,7 +20,7 @@ import {
   type WordPressOnLambdaProps,
 } from './wordpress-on-lambda.ts';
 
-/** Repository root: relative paths in context (layerZip, siteAssetZip) are resolved from here. */
+/** Repository root: relative paths in context (layerZip, wordpress, siteAssetZip) are resolved from here. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_STACK_NAME = 'LamphpWordPress';
 
@@ -69,8 +70,29 @@ function fromRoot(p: string): string {
   return path.isAbsolute(p) ? p : path.join(REPO_ROOT, p);
 }
 
+/** Every context key the app reads (README: "Context keys"); CDK's own keys contain `:` or `/`. */
+export const CONTEXT_KEYS = [
+  'database', 'frontDoor', 'architecture', 'memorySize', 'timeoutSeconds', 'layerZip', 'wordpress', 'siteAssetZip',
+  'siteId', 'domainName', 'certificateArn', 'originSecretRotation', 'cronRateMinutes', 'rdsProxy',
+  'auroraMinCapacity', 'auroraMaxCapacity', 'deletionProtection', 'natGateways', 'vpcId', 'availabilityZones',
+  'privateSubnetIds', 'publicSubnetIds', 'logRetentionDays', 'stackName', 'account', 'region',
+] as const;
+
+/** A misspelt key would be ignored silently: refuse it, naming the keys there are. */
+export function checkContextKeys(keys: string[]): void {
+  const unknown = keys.filter((k) => !/[:/@]/.test(k) && !(CONTEXT_KEYS as readonly string[]).includes(k));
+  if (unknown.length > 0) {
+    throw new Error(`Unknown context key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; the keys are: ${CONTEXT_KEYS.join(', ')}.`);
+  }
+}
+
+export type ContextProps = Omit<WordPressOnLambdaProps, 'wordpressZip'> & {
+  /** A WordPress zip or folder from `wordpress` (or its older name `siteAssetZip`). */
+  wordpressSource?: string;
+};
+
 /** Construct props from CDK context; unknown values fail with a sentence naming the key. */
-export function propsFromContext(ctx: Context): WordPressOnLambdaProps {
+export function propsFromContext(ctx: Context): ContextProps {
   const architecture = oneOf(ctx, 'architecture', ['arm64', 'x86_64'] as const, 'arm64');
   const timeoutSeconds = num(ctx, 'timeoutSeconds');
   const cronRateMinutes = num(ctx, 'cronRateMinutes');
@@ -81,7 +103,7 @@ export function propsFromContext(ctx: Context): WordPressOnLambdaProps {
     memorySize: num(ctx, 'memorySize'),
     timeout: timeoutSeconds === undefined ? undefined : Duration.seconds(timeoutSeconds),
     layerZip: fromRoot(text(ctx, 'layerZip') ?? DEFAULT_LAYER_ZIP),
-    siteAssetZip: text(ctx, 'siteAssetZip') === undefined ? undefined : fromRoot(text(ctx, 'siteAssetZip')!),
+    wordpressSource: ((source) => (source === undefined ? undefined : fromRoot(source)))(text(ctx, 'wordpress') ?? text(ctx, 'siteAssetZip')),
     siteId: text(ctx, 'siteId'),
     domainName: text(ctx, 'domainName'),
     certificateArn: text(ctx, 'certificateArn'),
@@ -107,16 +129,21 @@ export interface BuiltApp {
 }
 
 /**
- * Builds the app. `context` is merged over cdk.json/CLI context; `overrides` win over both
- * (the synth script uses them to swap in a placeholder layer).
+ * Builds the app: context from cdk.json, then `context` (CLI context wins over both when the CDK
+ * CLI starts it); `overrides` win over all (the synth script swaps in placeholder layer and
+ * WordPress). Without a `wordpressZip` override, WordPress is resolved (infra/wordpress-asset.ts).
  */
-export function buildApp(
-  options: { outdir?: string; context?: Record<string, unknown>; overrides?: Partial<WordPressOnLambdaProps> } = {},
-): BuiltApp {
+export async function buildApp(
+  options: { outdir?: string; context?: Record<string, unknown>; overrides?: Partial<WordPressOnLambdaProps>; log?: (line: string) => void } = {},
+): Promise<BuiltApp> {
   // cdk.json's feature flags apply however the app is started (the CDK CLI, synth.ts, tests).
   const context = { ...readCdkJson().context, ...options.context };
   const app = new App({ outdir: options.outdir, context, analyticsReporting: false });
+  checkContextKeys(Object.keys(app.node.getAllContext()));
   const ctx: Context = (key) => app.node.tryGetContext(key);
+  const { wordpressSource, ...props } = propsFromContext(ctx);
+  const wordpressZip =
+    options.overrides?.wordpressZip ?? (await resolveWordPressAsset({ source: wordpressSource, log: options.log ?? ((l) => console.error(l)) })).zip;
   const account = text(ctx, 'account');
   const region = text(ctx, 'region');
   // Without account/region the stack is environment-agnostic: synth needs no credentials.
@@ -124,11 +151,11 @@ export function buildApp(
     description: 'WordPress on AWS Lambda with lamphp (PHP as WebAssembly on Node.js)',
     env: account !== undefined && region !== undefined ? { account, region } : undefined,
   });
-  const site = new WordPressOnLambda(stack, 'WordPress', { ...propsFromContext(ctx), ...options.overrides });
+  const site = new WordPressOnLambda(stack, 'WordPress', { ...props, wordpressZip, ...options.overrides });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack, site };
 }
 
 if (import.meta.main) {
-  buildApp().app.synth();
+  (await buildApp()).app.synth();
 }

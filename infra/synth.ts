@@ -11,6 +11,7 @@ import path from 'node:path';
 import { zipSync } from 'fflate';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildApp, REPO_ROOT, DEFAULT_STACK_NAME, propsFromContext } from './app.ts';
+import { resolveWordPressAsset, writePlaceholderWordPress, type WordPressAsset } from './wordpress-asset.ts';
 
 export const TEMPLATE_PATH = path.join(REPO_ROOT, 'infra/template/wordpress-on-lambda.template.json');
 const OUTDIR = path.join(REPO_ROOT, 'infra/cdk.out');
@@ -43,13 +44,18 @@ function assertNagClean(label: string, app: Parameters<AwsSolutionsChecks['valid
   }
 }
 
-export function synthesize(argv: string[] = []): { outdir: string; template: string; placeholderLayer: boolean } {
+export async function synthesize(argv: string[] = []): Promise<{ outdir: string; template: string; placeholderLayer: boolean; wordpress?: WordPressAsset }> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lamphp-synth-'));
   try {
     const placeholder = writePlaceholderLayer(tmp);
+    const placeholderWordPress = writePlaceholderWordPress(tmp);
 
-    // 1. The reference template: default configuration, placeholder layer.
-    const reference = buildApp({ outdir: path.join(tmp, 'reference'), context: {}, overrides: { layerZip: placeholder } });
+    // 1. The reference template: default configuration, placeholder layer and WordPress.
+    const reference = await buildApp({
+      outdir: path.join(tmp, 'reference'),
+      context: {},
+      overrides: { layerZip: placeholder, wordpressZip: placeholderWordPress },
+    });
     const referenceAssembly = reference.app.synth();
     assertNagClean('the reference template', reference.app);
     const template = referenceAssembly.getStackByName(DEFAULT_STACK_NAME).template as unknown;
@@ -58,26 +64,28 @@ export function synthesize(argv: string[] = []): { outdir: string; template: str
 
     // 2. The deployable assembly: context from the command line, the real layer when built.
     const context = parseContextArgs(argv);
-    const layerZip = propsFromContext((k) => context[k]).layerZip!;
-    const placeholderLayer = !fs.existsSync(layerZip);
+    const { layerZip, wordpressSource } = propsFromContext((k) => context[k]);
+    const placeholderLayer = !fs.existsSync(layerZip!);
+    const wordpress = await resolveWordPressAsset({ source: wordpressSource, log: (l) => console.error(l) });
     fs.rmSync(OUTDIR, { recursive: true, force: true });
-    const built = buildApp({
+    const built = await buildApp({
       outdir: OUTDIR,
       context,
-      overrides: placeholderLayer ? { layerZip: placeholder } : {},
+      overrides: { wordpressZip: wordpress.zip, ...(placeholderLayer && { layerZip: placeholder }) },
     });
     built.app.synth();
     assertNagClean('infra/cdk.out', built.app);
-    return { outdir: OUTDIR, template: TEMPLATE_PATH, placeholderLayer };
+    return { outdir: OUTDIR, template: TEMPLATE_PATH, placeholderLayer, wordpress };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
 
 if (import.meta.main) {
-  const result = synthesize(process.argv.slice(2));
+  const result = await synthesize(process.argv.slice(2));
   console.log(`Cloud assembly: ${path.relative(process.cwd(), result.outdir)}`);
   console.log(`Reference template: ${path.relative(process.cwd(), result.template)}`);
+  if (result.wordpress) console.log(`WordPress ${result.wordpress.version} (${result.wordpress.origin}): ${path.relative(process.cwd(), result.wordpress.zip)}`);
   if (result.placeholderLayer) {
     console.warn('Warning: the layer zip was not found; infra/cdk.out carries a placeholder layer and is not deployable. Run "lamphp layer build" first.');
   }

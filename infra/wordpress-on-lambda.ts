@@ -46,8 +46,11 @@ export interface WordPressOnLambdaProps {
   readonly originReadTimeout?: Duration;
   /** Path of the lamphp layer zip. @default 'dist/lamphp-layer-php8.3.zip' */
   readonly layerZip?: string;
-  /** WordPress zip handed to the install invocation (uploaded as a CDK asset). */
-  readonly siteAssetZip?: string;
+  /**
+   * The WordPress zip the install puts on EFS, uploaded as a CDK asset (infra/wordpress-asset.ts
+   * resolves one: a given zip or folder, the project's cached copy, or the pinned release).
+   */
+  readonly wordpressZip: string;
   /** Name of this site; the EFS access point is `/roots/wp-lambda-<siteId>`. @default the construct id, lower-cased */
   readonly siteId?: string;
   /** Custom domain served by CloudFront (needs certificateArn); also LAMPHP_CANONICAL_HOST. */
@@ -172,7 +175,7 @@ export class WordPressOnLambda extends Construct {
     this.operations.operate(this.site, {
       siteUrl: this.cdn.siteUrl,
       distributionId: this.cdn.distribution.distributionId,
-      siteAssetZip: props.siteAssetZip,
+      wordpressZip: props.wordpressZip,
       installAfter: [this.databaseServer?.proxy, this.databaseServer?.server].filter((c) => c !== undefined),
       cronRate: props.cronRate,
     });

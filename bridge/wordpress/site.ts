@@ -71,7 +71,7 @@ function limiter(limit: number) {
  * Copies `src` into `dest` with every symlink replaced by what it points to. `skip` gets the
  * path relative to the top of the copy (posix separators).
  */
-async function copyResolved(
+export async function copyResolved(
   src: string,
   dest: string,
   options: { sysroot?: string; skip?: (rel: string, from: string) => Promise<boolean> | boolean },

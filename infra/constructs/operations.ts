@@ -39,8 +39,8 @@ export interface SiteOperationsProps {
 export interface OperateProps {
   readonly siteUrl: string;
   readonly distributionId: string;
-  /** WordPress zip handed to the install invocation (uploaded as a CDK asset). */
-  readonly siteAssetZip?: string;
+  /** The WordPress zip the install puts on EFS (uploaded as a CDK asset, read through the S3 gateway endpoint). */
+  readonly wordpressZip: string;
   /** What the install must wait for besides the function (the database and its proxy). */
   readonly installAfter?: IConstruct[];
   /** WP-Cron schedule. @default 5 minutes */
@@ -154,12 +154,14 @@ export class SiteOperations extends Concern {
       // A new layer version is a new runtime: run the update step again.
       LayerVersionArn: site.layer.layerVersionArn,
     };
-    if (props.siteAssetZip !== undefined) {
-      const asset = new s3assets.Asset(this, 'SiteAsset', { path: props.siteAssetZip });
-      asset.grantRead(site.function);
-      properties.AssetBucket = asset.s3BucketName;
-      properties.AssetKey = asset.s3ObjectKey;
-    }
+    // A new WordPress is a new asset key: the install runs again, in update mode.
+    const asset = new s3assets.Asset(this, 'SiteAsset', { path: props.wordpressZip });
+    // That one object, not the whole asset bucket (which holds every CDK asset of the account).
+    site.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [asset.bucket.arnForObjects(asset.s3ObjectKey)] }),
+    );
+    properties.AssetBucket = asset.s3BucketName;
+    properties.AssetKey = asset.s3ObjectKey;
     acknowledge(invoke, `AwsSolutions-IAM5[Resource::${nagArn(site.function)}:*]`, 'Invoke permission on the WordPress function and its versions/aliases only.');
     const install = new CustomResource(this, 'Install', { serviceToken: this.provider.serviceToken, resourceType: INSTALL_RESOURCE_TYPE, properties });
     install.node.addDependency(invoke);

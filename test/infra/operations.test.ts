@@ -43,6 +43,17 @@ describe('SiteOperations', () => {
       AdminPasswordParameter: '/lamphp/LamphpWordPress/wordpress/admin-password',
     });
     expect(JSON.stringify(install.Properties.SiteUrl)).toContain(logicalId(s, s.site.cdn.distribution));
+    // WordPress ships as a CDK asset; the function may read that one object and nothing else of the asset bucket.
+    expect(install.Properties.AssetBucket).toEqual({ 'Fn::Sub': expect.stringContaining('cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}') });
+    expect(install.Properties.AssetKey).toMatch(/^[0-9a-f]{64}\.zip$/);
+    const role = logicalId(s, s.site.function.role!);
+    const statements = Object.values(s.json.Resources as Record<string, Json>)
+      .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(role))
+      .flatMap((r) => r.Properties.PolicyDocument.Statement as Json[]);
+    const assetReads = statements.filter((st) => JSON.stringify(st.Resource).includes('cdk-hnb659fds-assets'));
+    expect(assetReads).toHaveLength(1);
+    expect(assetReads[0]!.Action).toBe('s3:GetObject');
+    expect(JSON.stringify(assetReads[0]!.Resource)).toContain(`/${install.Properties.AssetKey}`);
     const handler = s.site.operations.node.findChild('InstallOnEvent').node.defaultChild as unknown as { code: { zipFile: string } };
     expect(handler.code.zipFile).toBe(INSTALL_HANDLER_CODE);
   });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readConfig } from '../../bridge/config.ts';
 import { DOCUMENT_ROOT, ENV, MOUNT_PATH, ORIGIN_SECRET_HEADER, SESSION_DIR } from '../../infra/contracts.ts';
 import { WordPressOnLambda } from '../../infra/wordpress-on-lambda.ts';
-import { bareStack, DOMAIN, functionEnv, ingressRules, logicalId, only, resources, scratch, synth, wordpressFunction } from './support.ts';
+import { bareStack, DOMAIN, functionEnv, ingressRules, logicalId, only, placeholderWordPress, resources, scratch, synth, wordpressFunction } from './support.ts';
 
 const sqlite = () => synth({ database: 'sqlite' });
 
@@ -95,6 +95,6 @@ describe('SiteFunction', () => {
   });
 
   it('refuses to synthesize without a layer zip, naming the command that builds it', () => {
-    expect(() => new WordPressOnLambda(bareStack(), 'A', { database: 'sqlite', layerZip: path.join(scratch(), 'none.zip') })).toThrow(/lamphp layer build/);
+    expect(() => new WordPressOnLambda(bareStack(), 'A', { database: 'sqlite', wordpressZip: placeholderWordPress(), layerZip: path.join(scratch(), 'none.zip') })).toThrow(/lamphp layer build/);
   });
 });

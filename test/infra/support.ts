@@ -11,10 +11,11 @@ import type { IConstruct } from 'constructs';
 import { expect } from 'vitest';
 import { WordPressOnLambda, type WordPressOnLambdaProps } from '../../infra/wordpress-on-lambda.ts';
 import { writePlaceholderLayer } from '../../infra/synth.ts';
+import { writePlaceholderWordPress } from '../../infra/wordpress-asset.ts';
 import { readCdkJson } from '../../infra/feature-flags.ts';
 
 export type Json = Record<string, any>;
-export type SiteProps = Omit<WordPressOnLambdaProps, 'layerZip'> & { layerZip?: string };
+export type SiteProps = Omit<WordPressOnLambdaProps, 'layerZip' | 'wordpressZip'> & { layerZip?: string; wordpressZip?: string };
 
 export interface Synthesized {
   app: App;
@@ -42,6 +43,13 @@ export function placeholderLayer(): string {
   return layer;
 }
 
+let wordpress: string | undefined;
+/** A tiny stand-in for the WordPress zip (the real one is staged once: see the option matrix). */
+export function placeholderWordPress(): string {
+  wordpress ??= writePlaceholderWordPress(scratch());
+  return wordpress;
+}
+
 const cache = new Map<string, Synthesized>();
 
 /** The app's context: cdk.json's feature flags, as `cdk deploy` applies them. */
@@ -56,7 +64,7 @@ export function synth(props: SiteProps, stackName = 'LamphpWordPress', env?: { a
   if (hit) return hit;
   const app = newApp();
   const stack = new Stack(app, stackName, { env });
-  const site = new WordPressOnLambda(stack, 'WordPress', { layerZip: placeholderLayer(), ...props });
+  const site = new WordPressOnLambda(stack, 'WordPress', { layerZip: placeholderLayer(), wordpressZip: placeholderWordPress(), ...props });
   app.synth();
   const template = Template.fromStack(stack);
   const result = { app, stack, site, template, json: template.toJSON() as Json };
