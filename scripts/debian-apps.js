@@ -151,7 +151,7 @@ function copyResolved(staging, src, dest, skip = []) {
     fs.mkdirSync(dest, { recursive: true });
     for (const name of fs.readdirSync(real)) {
       if (skip.includes(name)) continue;
-      copyResolved(staging, path.join(src, name), path.join(dest, name));
+      copyResolved(staging, path.join(real, name), path.join(dest, name));
     }
   } else if (stat.isFile()) {
     fs.mkdirSync(path.dirname(dest), { recursive: true });

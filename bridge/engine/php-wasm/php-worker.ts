@@ -133,8 +133,9 @@ export class PhpWorker {
     if (this.#dead) return Promise.reject(new EngineError('ECRASHED', 'PHP worker is gone.'));
     if (this.#pending) return Promise.reject(new Error('PHP worker is already running a request.'));
     const id = this.#nextId++;
-    // Copy: transferring the caller's buffer would detach it (and Node pools small Buffers).
-    const body = request.body.byteLength > 0 ? (request.body.slice().buffer as ArrayBuffer) : null;
+    // Copy into a fresh ArrayBuffer: transferring the caller's would detach it, and a small Buffer
+    // (Buffer.concat of a short body) lives in Node's pool, which cannot be transferred at all.
+    const body = request.body.byteLength > 0 ? (new Uint8Array(request.body).buffer as ArrayBuffer) : null;
     return new Promise<CgiResponse>((resolve, reject) => {
       this.#pending = { id, requestId: request.requestId, resolve, reject };
       const msg: ToWorker = { t: 'run', id, env: request.env, body };
