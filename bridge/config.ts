@@ -98,6 +98,11 @@ export type Env = Record<string, string | undefined>;
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
+/** PHP versions lamphp runs (each a `@php-wasm/node-<version>` package), and the one it runs unless told. */
+export const PHP_VERSIONS = ['8.2', '8.3', '8.4', '8.5'] as const;
+export type PhpVersion = (typeof PHP_VERSIONS)[number];
+export const DEFAULT_PHP_VERSION: PhpVersion = '8.3';
+
 function str(env: Env, name: string): string | undefined {
   const v = env[name];
   return v === undefined || v.trim() === '' ? undefined : v.trim();
@@ -157,7 +162,7 @@ export function readConfig(env: Env = process.env, overrides: Partial<Config> = 
     uploadsBucket: str(env, 'LAMPHP_UPLOADS_BUCKET'),
     uploadsPrefix: (str(env, 'LAMPHP_UPLOADS_PREFIX') ?? '').replace(/^\/+/, ''),
     uploadsUrl: str(env, 'LAMPHP_UPLOADS_URL'),
-    phpVersion: oneOf(env, 'LAMPHP_PHP_VERSION', ['8.2', '8.3', '8.4'] as const, '8.3'),
+    phpVersion: oneOf(env, 'LAMPHP_PHP_VERSION', PHP_VERSIONS, DEFAULT_PHP_VERSION),
     logLevel: oneOf(env, 'LAMPHP_LOG_LEVEL', LOG_LEVELS, 'info'),
     workers: int(env, 'LAMPHP_WORKERS', inLambda ? 1 : Math.max(1, os.availableParallelism()), 1),
     queue: int(env, 'LAMPHP_QUEUE', 1000),

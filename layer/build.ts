@@ -17,6 +17,7 @@ import {
   NODE_ARCH,
   NODE_VERSION,
   PHP_VERSIONS,
+  DEFAULT_PHP_VERSION,
   ROOT_BOOTSTRAP,
   SELF_RELATIVE_SOURCES,
   expandPattern,
@@ -99,7 +100,7 @@ export async function buildLayer(options: LayerBuildOptions = {}): Promise<Layer
   const nodeModules = path.resolve(options.nodeModules ?? path.join(sourceDir, 'node_modules'));
   const outDir = path.resolve(options.outDir ?? path.join(sourceDir, 'dist'));
   const cacheDir = path.resolve(options.cacheDir ?? path.join(sourceDir, '.cache', 'node-packages'));
-  const php = options.php ?? '8.3';
+  const php = options.php ?? DEFAULT_PHP_VERSION;
   const arches = options.arches ?? ARCHES;
   const withNode = options.withNode ?? false;
   const print = options.print ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -305,10 +306,10 @@ async function bundleSources(
   return { code, maps, selfRelative };
 }
 
-const USAGE = `Usage: lamphp layer build [--php 8.2|8.3|8.4] [--arch x86_64|arm64] [--with-node] [--out DIR]
+const USAGE = `Usage: lamphp layer build [--php ${PHP_VERSIONS.join('|')}] [--arch x86_64|arm64] [--with-node] [--out DIR]
 
 Writes dist/lamphp-layer-php<version>.zip (source maps beside it, not in it).
-  --php V          PHP version to ship (default 8.3)
+  --php V          PHP version to ship (default ${DEFAULT_PHP_VERSION})
   --arch A         only this architecture's native binding (default: x86_64 and arm64)
   --with-node      add Node ${NODE_VERSION} and /opt/bootstrap for provided.al2023 (needs --arch;
                    fetches node-linux-<arch> from the npm registry once into .cache/node-packages)

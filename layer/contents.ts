@@ -12,12 +12,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { LamphpError } from '../bridge/index.ts';
+import { LamphpError, PHP_VERSIONS, DEFAULT_PHP_VERSION, type PhpVersion } from '../bridge/index.ts';
 
 export type Arch = 'x86_64' | 'arm64';
 export const ARCHES: readonly Arch[] = ['x86_64', 'arm64'];
-export type PhpVersion = '8.2' | '8.3' | '8.4';
-export const PHP_VERSIONS: readonly PhpVersion[] = ['8.2', '8.3', '8.4'];
+export { PHP_VERSIONS, DEFAULT_PHP_VERSION, type PhpVersion };
 /** The Node major the layer is built for: nodejs24.x, and the Node of the self-contained variant. */
 export const NODE_MAJOR = 24;
 /** The Node shipped in the self-contained variant: the version package.json pins for development. */

@@ -3,7 +3,7 @@
  * arguments and turns errors into a sentence and an exit code.
  */
 import { parseArgs } from 'node:util';
-import { LamphpError } from '../bridge/index.ts';
+import { LamphpError, PHP_VERSIONS, DEFAULT_PHP_VERSION } from '../bridge/index.ts';
 
 const USAGE = `Usage: lamphp <command> [options]
 
@@ -38,8 +38,8 @@ Commands:
                --function NAME     the function to invoke
                --region R          AWS region (default AWS_REGION); --qualifier Q  version or alias
                -- ARGS…            what follows \`php\`, e.g. -- wp-cli.phar cron event list
-  layer build    Build the Lambda layer zip (dist/lamphp-layer-php8.3.zip)
-               --php 8.2|8.3|8.4   PHP version to ship (default 8.3)
+  layer build    Build the Lambda layer zip (dist/lamphp-layer-php${DEFAULT_PHP_VERSION}.zip)
+               --php ${PHP_VERSIONS.join('|')}  PHP version to ship (default ${DEFAULT_PHP_VERSION})
                --arch x86_64|arm64 only this architecture (default: both)
                --with-node         add Node 24 and /opt/bootstrap for provided.al2023 (needs --arch)
                --out DIR           output directory (default dist)

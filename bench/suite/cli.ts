@@ -79,7 +79,7 @@ export function parseSuiteArgs(argv: string[]): SuiteArgs {
 }
 
 /** First line a tool prints about itself (nginx -v writes to stderr). */
-function firstLine(command: string, args: string[]): string {
+export function firstLine(command: string, args: string[]): string {
   const r = spawnSync(command, args, { encoding: 'utf8' });
   return `${r.stdout ?? ''}${r.stderr ?? ''}`.split('\n')[0]!.trim() || 'unavailable';
 }
@@ -103,14 +103,14 @@ function versions(trees: BenchTrees | undefined, dbs: Db[]): Record<string, stri
   return v;
 }
 
-function commit(): string | undefined {
+export function commit(): string | undefined {
   const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8' });
   if (head.status !== 0) return undefined;
   const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: REPO, encoding: 'utf8' });
   return head.stdout.trim() + (dirty.stdout.trim() ? '+changes' : '');
 }
 
-function machine(): Machine {
+export function machine(): Machine {
   const cpus = os.cpus();
   return {
     host: os.hostname(),

@@ -37,7 +37,7 @@ export async function coldServe(root: string, page: Page, workDir: string): Prom
   }
 }
 
-export async function coldLambda(root: string, page: Page, workDir: string): Promise<number> {
+export async function coldLambda(root: string, page: Page, workDir: string, env: NodeJS.ProcessEnv = {}): Promise<number> {
   const emulator = await startEmulator({ timeoutMs: LIMIT_MS });
   const event = functionUrlEvent({ method: 'GET', url: PAGE_PATH[page], rawHeaders: ['host', '127.0.0.1:9000'], body: Buffer.alloc(0), sourceIp: '127.0.0.1', port: 9000 });
   const answered = emulator.invoke(event);
@@ -47,7 +47,7 @@ export async function coldLambda(root: string, page: Page, workDir: string): Pro
     command: BOOTSTRAP,
     args: [],
     logFile: path.join(workDir, `cold-lambda.log`),
-    env: lambdaEnv(emulator, root, { LAMPHP_SESSION_DIR: path.join(workDir, 'sessions') }),
+    env: lambdaEnv(emulator, root, { LAMPHP_SESSION_DIR: path.join(workDir, 'sessions'), ...env }),
   });
   try {
     const failed = emulator.initError.then((e) => {
@@ -70,8 +70,8 @@ export async function coldLambda(root: string, page: Page, workDir: string): Pro
  * every later cold start restores it. A cold-start run stops right after its first response,
  * before that write lands, so one environment serves a few requests first, as a site in use has.
  */
-export async function primeSnapshot(root: string, workDir: string, requests = 3): Promise<void> {
-  const front = await startLambdaFront({ root, instances: 1, logDir: workDir, env: { LAMPHP_SESSION_DIR: path.join(workDir, 'sessions') } });
+export async function primeSnapshot(root: string, workDir: string, requests = 3, env: NodeJS.ProcessEnv = {}): Promise<void> {
+  const front = await startLambdaFront({ root, instances: 1, logDir: workDir, env: { LAMPHP_SESSION_DIR: path.join(workDir, 'sessions'), ...env } });
   try {
     for (let i = 0; i < requests; i++) {
       const res = await fetch(front.url + PAGE_PATH.wordpress);
