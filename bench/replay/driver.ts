@@ -44,6 +44,8 @@ export interface Exchange {
   requestBytes: number;
   /** CloudFront's verdict (`x-cache`: Hit / Miss / RefreshHit / Error), when present. */
   cache?: string;
+  /** The response's Cache-Control (what a CDN's TTL follows). */
+  cacheControl?: string;
   /** Virtual time of the send. */
   at: number;
   pageView: boolean;

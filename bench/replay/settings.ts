@@ -45,6 +45,19 @@ export interface ReplaySettings {
     /** How long Lambda keeps an idle environment (undocumented): the replay reports each. */
     idleTimeoutsMinutes: number[];
   };
+  /** Assumptions of the bill estimate (what the replay does not measure). */
+  estimate: {
+    volumesPerMonth: number[];
+    /** Media library (S3, and its copy on EFS), WordPress code + database + opcache snapshots (EFS), Aurora storage. */
+    storage: { mediaGb: number; codeAndDataGb: number; auroraGb: number };
+    /** Lambda's START/END/REPORT lines per invocation (lamphp logs nothing per request at info). */
+    logBytesPerInvocation: number;
+    /** Objects an image upload puts in S3: the original and the sizes WordPress makes of it. */
+    objectsPerUpload: number;
+    /** Aurora Serverless v2 at 0 ACU pauses after this many minutes without a connection. */
+    auroraPauseAfterMinutes: number;
+    auroraAcuAwake: number;
+  };
 }
 
 export const SETTINGS_FILE = path.join(import.meta.dirname, 'settings.json');

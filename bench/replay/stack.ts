@@ -18,7 +18,21 @@ export interface Behavior {
   viewerFunction: boolean;
   /** Uploads bucket (S3 origin) rather than the function. */
   s3Origin: boolean;
+  /** The cache policy's TTL bounds, seconds. */
+  ttl: { min: number; default: number; max: number };
+  /** Methods CloudFront caches (GET and HEAD; OPTIONS when the behavior says so). */
+  cachedMethods: string[];
 }
+
+/**
+ * AWS-managed cache policies a template names by id, with their TTLs, from
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html (read 2026-12-04).
+ */
+export const MANAGED_CACHE_POLICIES: Record<string, { name: string; min: number; default: number; max: number }> = {
+  '658327ea-f89d-4fab-a63d-7e88639e58f6': { name: 'CachingOptimized', min: 1, default: 86_400, max: 31_536_000 },
+  '4135ea2d-6df8-44a3-9df3-4b5a84be39ad': { name: 'CachingDisabled', min: 0, default: 0, max: 0 },
+  'b2884449-e4de-46a7-ac36-70bc7f1ddd6d': { name: 'CachingOptimizedForUncompressedObjects', min: 1, default: 86_400, max: 31_536_000 },
+};
 
 export interface StackShape {
   database: 'sqlite' | 'mysql' | 'aurora';
@@ -127,10 +141,22 @@ function behaviors(t: Template): Behavior[] {
     const origin = origins.find((o) => o.Id === originId);
     return !!origin && ('S3OriginConfig' in origin || /s3/i.test(JSON.stringify(origin.DomainName ?? '')));
   };
+  const ttlOf = (policyId: unknown): Behavior['ttl'] => {
+    const ref = refId(policyId);
+    if (ref) {
+      const c = (props(t.Resources[ref] ?? {}).CachePolicyConfig ?? {}) as Props;
+      return { min: Number(c.MinTTL ?? 0), default: Number(c.DefaultTTL ?? 86_400), max: Number(c.MaxTTL ?? 31_536_000) };
+    }
+    const managed = MANAGED_CACHE_POLICIES[String(policyId)];
+    if (!managed) throw new Error(`Cache policy ${JSON.stringify(policyId)} is neither in the template nor in MANAGED_CACHE_POLICIES.`);
+    return { min: managed.min, default: managed.default, max: managed.max };
+  };
   const toBehavior = (b: Props, pattern: string): Behavior => ({
     pathPattern: pattern,
     viewerFunction: ((b.FunctionAssociations ?? []) as Props[]).some((f) => f.EventType === 'viewer-request'),
     s3Origin: isS3(b.TargetOriginId),
+    ttl: ttlOf(b.CachePolicyId),
+    cachedMethods: (b.CachedMethods as string[] | undefined) ?? ['GET', 'HEAD'],
   });
   const ordered = ((config.CacheBehaviors ?? []) as Props[]).map((b) => toBehavior(b, String(b.PathPattern)));
   return [...ordered, toBehavior(config.DefaultCacheBehavior as Props, '*')];

@@ -98,33 +98,59 @@ export async function countFsopsMount({ root, warmup, requests, workDir }: { roo
   }
 }
 
-/** Counts in `lamphp serve`'s PHP worker thread (every host fs call it makes), via fsops-preload.ts. */
-export async function countFsopsServe({ root, warmup, requests, workDir }: { root: string; warmup: number; requests: number; workDir: string }): Promise<ReturnType<typeof perRequest>> {
+export interface CountingServer {
+  url: string;
+  /** Zeroes the PHP worker's counts. */
+  reset(): Promise<void>;
+  /** The PHP worker's counts since the last reset. */
+  report(): Promise<FsOpCounts>;
+  stop(): Promise<void>;
+}
+
+/** `lamphp serve --workers 1` with fsops-preload.ts: every host fs call of its PHP worker thread is counted. */
+export async function startCountingServe({ root, workDir, env = {} }: { root: string; workDir: string; env?: NodeJS.ProcessEnv }): Promise<CountingServer> {
   const port = await freePort();
   const logFile = path.join(workDir, `fsops-${port}.log`);
   const fd = fs.openSync(logFile, 'a');
   const child = spawn(NODE, ['--import', PRELOAD, ...serveArgs(root, port, 1)], {
     stdio: ['ignore', fd, fd, 'ipc'],
-    env: serveEnv(workDir, { LAMPHP_BENCH_FSOPS_ROOT: root }),
+    env: serveEnv(workDir, { LAMPHP_BENCH_FSOPS_ROOT: root, ...env }),
   });
   fs.closeSync(fd);
   const url = `http://127.0.0.1:${port}`;
-  const client = new Client(url);
   try {
     await waitForHttp(url + '/hello.php', { timeoutMs: 60_000, child, describe: () => fs.readFileSync(logFile, 'utf8').slice(-2000) });
+  } catch (err) {
+    await stopProcess(child);
+    throw err;
+  }
+  return {
+    url,
+    reset: async () => {
+      await ask(child, { t: 'reset' }, 'ack');
+    },
+    report: async () => (await ask<{ counts: FsOpCounts }>(child, { t: 'report' }, 'counts')).counts,
+    stop: () => stopProcess(child),
+  };
+}
+
+/** Counts in `lamphp serve`'s PHP worker thread (every host fs call it makes), via fsops-preload.ts. */
+export async function countFsopsServe({ root, warmup, requests, workDir }: { root: string; warmup: number; requests: number; workDir: string }): Promise<ReturnType<typeof perRequest>> {
+  const server = await startCountingServe({ root, workDir });
+  const client = new Client(server.url);
+  try {
     const get = async () => {
       const { statusCode, body } = await client.request({ method: 'GET', path: '/' });
       await body.arrayBuffer();
       if (statusCode !== 200) throw new LamphpError('BENCH_STATUS', `WordPress home answered ${statusCode} while counting fs operations`);
     };
     for (let i = 0; i < warmup; i++) await get();
-    await ask(child, { t: 'reset' }, 'ack');
+    await server.reset();
     for (let i = 0; i < requests; i++) await get();
-    const { counts } = await ask<{ counts: FsOpCounts }>(child, { t: 'report' }, 'counts');
-    return perRequest(counts, requests);
+    return perRequest(await server.report(), requests);
   } finally {
     await client.close();
-    await stopProcess(child);
+    await server.stop();
   }
 }
 

@@ -20,6 +20,8 @@ export interface BenchSite {
   db: Db;
   dir: string;
   dbName?: string;
+  /** The administrator the install created (the traffic replay logs in as editor with it). */
+  admin: { user: string; password: string };
 }
 
 export interface BenchTrees {
@@ -54,7 +56,7 @@ export async function prepareTrees({ workDir, dbs, logger }: { workDir: string; 
   };
   try {
     for (const db of dbs) {
-      const site: BenchSite = { db, dir: path.join(workDir, `wp-${db}`) };
+      const site: BenchSite = { db, dir: path.join(workDir, `wp-${db}`), admin: { user: 'admin', password: `pw-${randomBytes(6).toString('hex')}` } };
       if (db === 'mysql') {
         site.dbName = `lamphp_bench_${randomBytes(4).toString('hex')}`;
         mariadb(`CREATE DATABASE \`${site.dbName}\``);
@@ -69,7 +71,7 @@ export async function prepareTrees({ workDir, dbs, logger }: { workDir: string; 
       // Its own log stays quiet: closing it cuts WordPress's post-install loopback requests short.
       const installLog = memoryLogger('warn');
       const serving = await serve(
-        { port: 0, workers: 1, siteDir: site.dir, install: true, title: 'lamphp bench', adminUser: 'admin', adminPassword: `pw-${randomBytes(6).toString('hex')}`, adminEmail: 'admin@example.com' },
+        { port: 0, workers: 1, siteDir: site.dir, install: true, title: 'lamphp bench', adminUser: site.admin.user, adminPassword: site.admin.password, adminEmail: 'admin@example.com' },
         env,
         installLog,
       );

@@ -1,20 +1,28 @@
 /**
- * A small HTTP client for tests: keeps one visitor's cookies, never follows redirects, and
- * returns every Set-Cookie separately.
+ * A small HTTP client for tests and the traffic replay: keeps one visitor's cookies, never
+ * follows redirects, returns every Set-Cookie separately and times each exchange.
  */
+import type { Dispatcher } from 'undici';
+
 export interface ClientResponse {
   status: number;
   headers: Headers;
   setCookies: string[];
   text: string;
   bytes: Uint8Array;
+  /** Send → response headers, ms. */
+  ttfbMs: number;
+  /** Send → last body byte, ms. */
+  totalMs: number;
 }
 
 export class Visitor {
   readonly base: string;
   readonly cookies = new Map<string, string>();
-  constructor(base: string) {
+  readonly #dispatcher: Dispatcher | undefined;
+  constructor(base: string, { dispatcher }: { dispatcher?: Dispatcher } = {}) {
     this.base = base;
+    this.#dispatcher = dispatcher;
   }
 
   cookieHeader(): string {
@@ -27,12 +35,15 @@ export class Visitor {
   ): Promise<ClientResponse> {
     const headers: Record<string, string> = { ...init.headers };
     if (this.cookies.size > 0) headers.cookie = [headers.cookie, this.cookieHeader()].filter(Boolean).join('; ');
+    const t0 = performance.now();
     const res = await fetch(this.base + path, {
       method: init.method ?? 'GET',
       headers,
       body: init.body as RequestInit['body'],
       redirect: 'manual',
-    });
+      ...(this.#dispatcher && { dispatcher: this.#dispatcher }),
+    } as RequestInit);
+    const ttfbMs = performance.now() - t0;
     const setCookies = res.headers.getSetCookie();
     for (const line of setCookies) {
       const [pair = ''] = line.split(';');
@@ -43,7 +54,7 @@ export class Visitor {
       else this.cookies.set(name, value);
     }
     const bytes = new Uint8Array(await res.arrayBuffer());
-    return { status: res.status, headers: res.headers, setCookies, text: new TextDecoder().decode(bytes), bytes };
+    return { status: res.status, headers: res.headers, setCookies, text: new TextDecoder().decode(bytes), bytes, ttfbMs, totalMs: performance.now() - t0 };
   }
 
   get(path: string, headers: Record<string, string> = {}) {
