@@ -153,7 +153,7 @@ function hasCookie(request: HttpRequest, test: (name: string) => boolean): boole
 
 /** Header values by case-insensitive name; undefined when absent or empty. */
 function headerNamed(headers: HeaderMap, name: string): string[] | undefined {
-  const direct = headers[name];
+  const direct = Object.hasOwn(headers, name) ? headers[name] : undefined;
   if (direct !== undefined) return direct.length > 0 ? direct : undefined;
   for (const [key, values] of Object.entries(headers)) {
     if (key.toLowerCase() === name && values.length > 0) return values;

@@ -14,6 +14,7 @@ import { serveStatic } from './static.ts';
 import { phpCacheControl } from './cache-control.ts';
 import { errorPage, redirect } from './pages.ts';
 import { admitRequest } from './trust.ts';
+import { applyHeaderRule, isFinalStatus } from './response-headers.ts';
 import { uploadsServerVars, type FrontDoorLimits } from './uploads/limits.ts';
 import type { UploadsSync } from './uploads/sync.ts';
 import type { CdnInvalidator } from './cdn/invalidation.ts';
@@ -45,22 +46,6 @@ export interface Bridge {
   close(): Promise<void>;
 }
 
-/** Headers that describe one hop, not the response; the front door sets its own. */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'upgrade',
-  'proxy-connection',
-  'content-length',
-  'status',
-]);
-
-const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
-const UNSAFE_VALUE = /[\r\n\0]/;
-
 /**
  * Largest header block PHP may send. Node's HTTP parser (undici, the local server's clients)
  * refuses more than 16 KiB and nginx's default buffer is 4–8 KiB: past that a visitor would get
@@ -75,33 +60,6 @@ export function headerBytes(headers: HeaderMap): number {
     for (const value of values) bytes += Buffer.byteLength(name) + Buffer.byteLength(value) + 4;
   }
   return bytes;
-}
-
-export interface SanitizedHeaders {
-  headers: HeaderMap;
-  dropped: string[];
-}
-
-/** Keeps only headers that are safe to forward: valid names, no CR/LF/NUL in values. */
-export function sanitizeResponseHeaders(input: Record<string, string[]>): SanitizedHeaders {
-  const headers: HeaderMap = {};
-  const dropped: string[] = [];
-  for (const [rawName, values] of Object.entries(input)) {
-    const name = rawName.toLowerCase();
-    if (HOP_BY_HOP.has(name)) continue;
-    if (!TOKEN.test(name)) {
-      dropped.push(name);
-      continue;
-    }
-    for (const value of values) {
-      if (UNSAFE_VALUE.test(value)) {
-        dropped.push(name);
-        continue;
-      }
-      (headers[name] ??= []).push(value);
-    }
-  }
-  return { headers, dropped };
 }
 
 const PHP_FATAL = /^PHP (Fatal|Parse) error: /m;
@@ -185,29 +143,35 @@ export function createBridge({ config, engine, logger, uploads, cdn }: BridgeOpt
       });
       if (fatal) return errorPage(500, 'The page could not be generated.', request.requestId);
     }
-    if (!Number.isInteger(result.status) || result.status < 100 || result.status > 599) {
-      log.error('php sent an invalid status', { script: target.scriptName, status: result.status });
+    if (result.headerBlockUnreadable) {
+      log.error('php sent a header block that cannot be read', { script: target.scriptName });
       return errorPage(502, 'The application sent an invalid response.', request.requestId);
     }
-    if (result.status >= 500) {
-      // The app's own error page (e.g. WordPress when its database is down): answered as is, but never silent.
-      log.warn('php answered with a server error', { script: target.scriptName, status: result.status });
-    }
-    const { headers, dropped } = sanitizeResponseHeaders(result.headers);
+    const { status, headers, dropped, mustStayPrivate } = applyHeaderRule(result.status, result.headers, result.badHeaderLines);
     if (dropped.length > 0) {
-      log.warn('unsafe response headers dropped', { script: target.scriptName, headers: dropped });
+      log.warn('unsafe response headers dropped', { script: target.scriptName, headers: dropped.slice(0, 32), count: dropped.length });
+    }
+    if (!isFinalStatus(status)) {
+      log.error('php sent an invalid status', { script: target.scriptName, status: Number.isNaN(status) ? 'unreadable Status line' : status });
+      return errorPage(502, 'The application sent an invalid response.', request.requestId);
+    }
+    if (status >= 500) {
+      // The app's own error page (e.g. WordPress when its database is down): answered as is, but never silent.
+      log.warn('php answered with a server error', { script: target.scriptName, status });
     }
     const size = headerBytes(headers);
     if (size > MAX_RESPONSE_HEADER_BYTES) {
       log.error('php sent response headers that are too large', { script: target.scriptName, bytes: size, limit: MAX_RESPONSE_HEADER_BYTES });
       return errorPage(502, 'The application sent response headers that are too large.', request.requestId);
     }
-    headers['cache-control'] = phpCacheControl(request, headers, config.cache, result.status);
+    // A dropped Cache-Control or Set-Cookie may have been what kept this answer out of shared caches.
+    headers['cache-control'] = mustStayPrivate ? [config.cache.phpPrivate] : phpCacheControl(request, headers, config.cache, status);
     headers['content-type'] ??= ['text/html; charset=UTF-8'];
     return {
-      status: result.status,
+      status,
       headers,
-      body: request.method === 'HEAD' ? new Uint8Array(0) : result.body,
+      // A 204 or 304 has no body in any front door, whatever the page printed (RFC 9110 §15.3.5, §15.4.5).
+      body: request.method === 'HEAD' || status === 204 || status === 304 ? new Uint8Array(0) : result.body,
     };
   }
 

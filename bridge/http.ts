@@ -38,18 +38,19 @@ export interface HttpResponse {
   body: Body;
 }
 
+/**
+ * A header map without a prototype, so a field named `__proto__` or `constructor` is just a
+ * field: every map built from names a client or PHP chose must come from here.
+ */
+export function headerMap(init?: Record<string, string[]>): HeaderMap {
+  const map = Object.create(null) as HeaderMap;
+  if (init) for (const [name, values] of Object.entries(init)) map[name] = values;
+  return map;
+}
+
 export function headerValue(headers: HeaderMap, name: string): string | undefined {
-  const values = headers[name];
+  const values = Object.hasOwn(headers, name) ? headers[name] : undefined;
   return values && values.length > 0 ? values[0] : undefined;
-}
-
-export function addHeader(headers: HeaderMap, name: string, value: string): void {
-  const key = name.toLowerCase();
-  (headers[key] ??= []).push(value);
-}
-
-export function setHeader(headers: HeaderMap, name: string, value: string): void {
-  headers[name.toLowerCase()] = [value];
 }
 
 /** Collects a body (bytes or stream) into one buffer. */
@@ -63,11 +64,11 @@ export async function bodyBytes(body: Body): Promise<Uint8Array> {
 export function textResponse(status: number, text: string, extra: HeaderMap = {}): HttpResponse {
   return {
     status,
-    headers: {
+    headers: headerMap({
       'content-type': ['text/plain; charset=utf-8'],
       'cache-control': ['no-store'],
       ...extra,
-    },
+    }),
     body: new TextEncoder().encode(text),
   };
 }

@@ -2,7 +2,7 @@
  * The bridge's own answers (errors, redirects). Generic on purpose: no PHP error text,
  * paths or stack traces ever reach a client; details go to the structured log.
  */
-import type { HttpResponse } from './http.ts';
+import { headerMap, type HttpResponse } from './http.ts';
 
 const REASONS: Record<number, string> = {
   301: 'Moved Permanently',
@@ -39,12 +39,12 @@ export function errorPage(
     `<body><h1>${title}</h1><p>${escapeHtml(detail)}</p>${ref}</body></html>\n`;
   return {
     status,
-    headers: {
+    headers: headerMap({
       'content-type': ['text/html; charset=utf-8'],
       'cache-control': ['no-store'],
       'x-content-type-options': ['nosniff'],
       ...extraHeaders,
-    },
+    }),
     body: new TextEncoder().encode(html),
   };
 }
@@ -52,11 +52,11 @@ export function errorPage(
 export function redirect(status: 301 | 302, location: string): HttpResponse {
   return {
     status,
-    headers: {
+    headers: headerMap({
       location: [location],
       'content-type': ['text/html; charset=utf-8'],
       'cache-control': ['public, max-age=3600'],
-    },
+    }),
     body: new TextEncoder().encode(`<!doctype html><a href="${escapeHtml(location)}">Moved</a>\n`),
   };
 }

@@ -8,7 +8,7 @@ import mime from 'mime-types';
 import { staticCacheControl } from './cache-control.ts';
 import { LamphpError } from './errors.ts';
 import type { CachePolicySettings } from './config.ts';
-import { textResponse, type Body, type HeaderMap, type HttpRequest, type HttpResponse } from './http.ts';
+import { headerMap, textResponse, type Body, type HeaderMap, type HttpRequest, type HttpResponse } from './http.ts';
 
 export interface StaticOptions {
   uploadsDir: string;
@@ -52,20 +52,20 @@ export async function serveStatic(
 
     const validators = validatorsOf(stats);
     // What a 304 repeats (RFC 9110 §15.4.5), so caches can refresh their stored copy.
-    const revalidation: HeaderMap = {
+    const revalidation: HeaderMap = headerMap({
       etag: [validators.etag],
       'last-modified': [validators.lastModified],
       'cache-control': [staticCacheControl(file.urlPath, request.query, options.uploadsDir, options.policy)],
-    };
+    });
     if (notModified(request.headers, validators, stats.mtimeMs)) {
       return { status: 304, headers: revalidation, body: new Uint8Array(0) };
     }
-    const headers: HeaderMap = {
+    const headers: HeaderMap = headerMap({
       'content-type': [contentTypeOf(file.filePath)],
       ...revalidation,
       'accept-ranges': ['bytes'],
       'x-content-type-options': ['nosniff'],
-    };
+    });
 
     const decision: RangeDecision = wantsRange(request, validators, stats.mtimeMs)
       ? decideRange(joined(request.headers.range), stats.size)

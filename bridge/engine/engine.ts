@@ -12,8 +12,15 @@ export interface CgiRequest {
 
 export interface CgiResponse {
   status: number;
-  /** Lower-case names, every value kept (`set-cookie` as a list). */
+  /**
+   * Lower-case names, every value kept (`set-cookie` as a list), as PHP sent them: the bridge's
+   * response-header rule (bridge/response-headers.ts) decides what is sent. Read only its own entries.
+   */
   headers: Record<string, string[]>;
+  /** Header lines PHP sent that are not `name: value` (dropped and logged by the bridge). */
+  badHeaderLines?: string[];
+  /** PHP's header block could not be read at all: the bridge answers 502, never cacheable. */
+  headerBlockUnreadable?: boolean;
   body: Uint8Array;
   /** Text PHP wrote to stderr / its error log during the request. */
   errors: string;

@@ -22,7 +22,8 @@ export interface InvocationHandlerOptions {
 
 /** The HTTP-integration prelude of a streamed response: one value per header, cookies apart. */
 export function streamPrelude(response: HttpResponse): { statusCode: number; headers: Record<string, string>; cookies: string[] } {
-  const headers: Record<string, string> = {};
+  // No prototype: a field named `__proto__` stays a field.
+  const headers = Object.create(null) as Record<string, string>;
   for (const [name, values] of Object.entries(response.headers)) {
     if (name !== 'set-cookie' && values.length > 0) headers[name] = values.join(', ');
   }

@@ -81,6 +81,12 @@ async function writeResponse(res: http.ServerResponse, response: HttpResponse, h
   for (const [name, values] of Object.entries(response.headers)) res.setHeader(name, values);
   res.statusCode = response.status;
   const body = response.body;
+  if (response.status === 204 || response.status === 304) {
+    // No body, and no Content-Length announcing one (RFC 9110 §8.6): whatever the page produced.
+    res.removeHeader('content-length');
+    res.end();
+    return;
+  }
   if (body instanceof Uint8Array) {
     if (!res.hasHeader('content-length')) res.setHeader('content-length', body.byteLength);
     res.end(head ? undefined : body);
@@ -114,8 +120,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
           return;
         }
         logger.error('local server failed to answer', { err, path: req.url?.slice(0, 512) });
-        if (!res.headersSent) await writeResponse(res, errorPage(500, 'The request could not be completed.'), false);
-        else res.destroy();
+        if (res.headersSent) return void res.destroy();
+        // Nothing set for the failed answer (a Set-Cookie above all) may ride on the error page.
+        for (const name of res.getHeaderNames()) res.removeHeader(name);
+        await writeResponse(res, errorPage(500, 'The request could not be completed.'), false);
       });
   });
   const host = options.host ?? '127.0.0.1';

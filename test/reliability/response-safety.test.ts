@@ -7,7 +7,6 @@
  * configured hops.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +17,7 @@ import { memoryLogger } from '../../bridge/log.ts';
 import { startLocalServer, type LocalServer } from '../../runtime/local/server.ts';
 import { createInvocationHandler } from '../../runtime/lambda/handler.ts';
 import { logged, startStack, type Stack } from '../support/faults/stack.ts';
+import { get, raw, type RawResponse } from '../support/doors.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const fixture = (name: string) => JSON.parse(fs.readFileSync(path.join(REPO, 'test/fixtures/aws-events', name), 'utf8'));
@@ -30,45 +30,6 @@ const SCRIPTS: Record<string, string> = {
   'who.php': `<?php header('Content-Type: application/json'); echo json_encode(['host' => $_SERVER['HTTP_HOST'] ?? null, 'name' => $_SERVER['SERVER_NAME'] ?? null, 'addr' => $_SERVER['REMOTE_ADDR'] ?? null, 'xfh' => $_SERVER['HTTP_X_FORWARDED_HOST'] ?? null]);`,
   'index.php': `<?php echo "index";`,
 };
-
-interface RawResponse {
-  status: number;
-  statusLine: string;
-  headers: [string, string][];
-  body: Buffer;
-}
-
-/** Sends a raw HTTP/1.1 request and parses the answer strictly: any malformed line fails the test. */
-async function raw(port: number, request: string): Promise<RawResponse> {
-  const data = await new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const socket = net.connect(port, '127.0.0.1', () => socket.write(request));
-    socket.on('data', (c) => chunks.push(c));
-    socket.on('end', () => resolve(Buffer.concat(chunks)));
-    socket.on('error', reject);
-    socket.setTimeout(15_000, () => reject(new Error('socket timeout')));
-  });
-  const end = data.indexOf('\r\n\r\n');
-  expect(end, 'a header block ends with CRLF CRLF').toBeGreaterThan(0);
-  const head = data.subarray(0, end).toString('latin1');
-  const [statusLine = '', ...lines] = head.split('\r\n');
-  const m = /^HTTP\/1\.1 ([1-5]\d\d) [^\r\n]*$/.exec(statusLine);
-  expect(m, statusLine).not.toBeNull();
-  const headers: [string, string][] = [];
-  for (const line of lines) {
-    // Every line is exactly one well-formed field: no bare CR or LF, no NUL, a token name.
-    expect(line, JSON.stringify(line)).toMatch(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+: [^\r\n\0]*$/);
-    const colon = line.indexOf(':');
-    headers.push([line.slice(0, colon).toLowerCase(), line.slice(colon + 2)]);
-  }
-  const lengths = headers.filter(([n]) => n === 'content-length');
-  expect(lengths, 'exactly one Content-Length').toHaveLength(1);
-  const body = data.subarray(end + 4);
-  expect(body.length, 'body length matches Content-Length').toBe(Number(lengths[0]![1]));
-  return { status: Number(m![1]), statusLine, headers, body };
-}
-
-const get = (p: string, extra = '') => `GET ${p} HTTP/1.1\r\nHost: site.example\r\nConnection: close\r\n${extra}\r\n`;
 
 /** A header map a Lambda front door accepts: token names, string values with no CR, LF or NUL. */
 function expectSafeResult(result: Record<string, any>) {

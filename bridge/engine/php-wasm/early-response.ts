@@ -21,19 +21,6 @@ export function finishMessage(json: string): FinishMessage | undefined {
   }
 }
 
-/** PHP's `headers_list()` lines as the response's header map, the way php-wasm parses its own. */
-export function headerMap(lines: readonly string[]): Record<string, string[]> {
-  const headers: Record<string, string[]> = Object.create(null);
-  for (const line of lines) {
-    if (typeof line !== 'string') continue;
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    const name = line.slice(0, colon).trim().toLowerCase();
-    (headers[name] ??= []).push(line.slice(colon + 1).trim());
-  }
-  return headers;
-}
-
 /** Collects a streamed response's body; after `finish()` it keeps draining but keeps nothing. */
 export class BodyCollector {
   #chunks: Uint8Array[] = [];

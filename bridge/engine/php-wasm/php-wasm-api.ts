@@ -33,8 +33,8 @@ export type MountHandler = unknown;
 export interface StreamedResponse {
   readonly stdout: ReadableStream<Uint8Array>;
   readonly exitCode: Promise<number>;
-  readonly headers: Promise<Record<string, string[]>>;
-  readonly httpStatusCode: Promise<number>;
+  /** The header block's bytes as PHP's SAPI wrote them (read by bridge/response-headers.ts). */
+  getHeadersStream(): ReadableStream<Uint8Array>;
   readonly stderrText: Promise<string>;
 }
 

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { EngineError, type CgiCompletion, type CgiRequest, type CgiResponse } from '../engine.ts';
 import { WORKER_RESOURCE_LIMITS, type FromWorker, type ToWorker, type WorkerSpec } from './protocol.ts';
 import { WORKER_URL } from './files.ts';
+import { headerMap } from '../../http.ts';
 
 export type MessageHook = (requestId: string, json: string) => Promise<string>;
 
@@ -72,14 +73,25 @@ export class PhpWorker {
           if (!p || p.id !== msg.id || p.rest) break;
           const completion = new Promise<CgiCompletion>((resolve, reject) => (p.rest = { resolve, reject }));
           completion.catch(() => {}); // observed by whoever awaits the rest; a stop must not go unhandled
-          p.resolve({ status: msg.status, headers: msg.headers, body: new Uint8Array(msg.body), errors: '', exitCode: 0, completion });
+          p.resolve({
+            status: msg.status,
+            headers: headerMap(msg.headers),
+            ...(msg.badHeaderLines && { badHeaderLines: msg.badHeaderLines }),
+            body: new Uint8Array(msg.body),
+            errors: '',
+            exitCode: 0,
+            completion,
+          });
           break;
         }
         case 'done':
           this.#settle(msg.id, (p) =>
             p.rest ? p.rest.resolve({ errors: msg.errors, exitCode: msg.exitCode, ...(msg.touched && { touched: msg.touched }) }) : p.resolve({
               status: msg.status,
-              headers: msg.headers,
+              // Structured clone gives the map a prototype back; own entries only from here on.
+              headers: headerMap(msg.headers),
+              ...(msg.badHeaderLines && { badHeaderLines: msg.badHeaderLines }),
+              ...(msg.headerBlockUnreadable && { headerBlockUnreadable: true }),
               body: new Uint8Array(msg.body),
               errors: msg.errors,
               exitCode: msg.exitCode,

@@ -69,13 +69,15 @@ export type FromWorker =
       id: number;
       status: number;
       headers: Record<string, string[]>;
+      badHeaderLines?: string[];
+      headerBlockUnreadable?: boolean;
       body: ArrayBuffer;
       errors: string;
       exitCode: number;
       touched?: { path: string; op: 'write' | 'delete' }[];
     }
   /** `fastcgi_finish_request()`: the response so far; the script goes on until its `done`. */
-  | { t: 'early'; id: number; status: number; headers: Record<string, string[]>; body: ArrayBuffer }
+  | { t: 'early'; id: number; status: number; headers: Record<string, string[]>; badHeaderLines?: string[]; body: ArrayBuffer }
   | { t: 'crash'; id: number; message: string; stack?: string }
   | { t: 'message'; id: number; callId: number; data: string }
   /** A file under the uploads directory was touched (as it happens, for requests that never finish). */

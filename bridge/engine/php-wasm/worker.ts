@@ -3,8 +3,9 @@
  * (it terminates this thread), rotation and crash recovery (it replaces this thread).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { PhpInstance, PhpResponseData, StreamedResponse } from './php-wasm-api.ts';
-import { BodyCollector, finishMessage, headerMap, type FinishMessage } from './early-response.ts';
+import type { PhpInstance, StreamedResponse } from './php-wasm-api.ts';
+import { BodyCollector, finishMessage, type FinishMessage } from './early-response.ts';
+import { headerFields, readHeaderBlock } from '../../response-headers.ts';
 import { bootRuntime } from './runtime.ts';
 import { toRunOptions } from './request.ts';
 import { ownBuffer, type FromWorker, type ToWorker, type WorkerSpec } from './protocol.ts';
@@ -25,9 +26,32 @@ let codeCache: CodeTreeCache | undefined;
 /** While a request runs: answers its `fastcgi_finish_request()`. */
 let finishing: ((msg: FinishMessage) => Promise<void>) | undefined;
 
+/** PHP's status and header lines, read from the raw block: php-wasm's own reader drops every header on one bad byte. */
+interface PhpHeaders {
+  status: number;
+  headers: Record<string, string[]>;
+  badHeaderLines?: string[];
+  headerBlockUnreadable?: true;
+}
+
+async function headersOf(streamed: StreamedResponse): Promise<PhpHeaders> {
+  const chunks: Uint8Array[] = [];
+  // php-wasm enqueues views of its heap, typed as whatever the heap view was (Int8Array).
+  for await (const chunk of streamed.getHeadersStream()) chunks.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  const block = readHeaderBlock(Buffer.concat(chunks));
+  if (!block) return { status: 0, headers: {}, headerBlockUnreadable: true };
+  return { status: block.status, ...fieldsOf(block.lines) };
+}
+
+/** Header lines as fields, with the lines that are not `name: value` kept apart for the bridge's log. */
+function fieldsOf(lines: readonly string[]): Pick<PhpHeaders, 'headers' | 'badHeaderLines'> {
+  const { headers, malformed } = headerFields(lines);
+  return { headers, ...(malformed.length > 0 && { badHeaderLines: malformed }) };
+}
+
 async function serve(php: PhpInstance, id: number, env: Record<string, string>, body: ArrayBuffer | null): Promise<void> {
   currentId = id;
-  let response: PhpResponseData;
+  let response: PhpHeaders & { bytes: Uint8Array; errors: string; exitCode: number };
   uploads?.reset();
   codeCache?.beginRequest();
   const script = env.SCRIPT_FILENAME;
@@ -46,11 +70,11 @@ async function serve(php: PhpInstance, id: number, env: Record<string, string>, 
       // fastcgi_finish_request(): the answer leaves now; the script goes on, its output dropped.
       const bytes = ownBuffer(await collector.finish());
       early = true;
-      post({ t: 'early', id, status: msg.status, headers: headerMap(msg.headers), body: bytes }, [bytes]);
+      post({ t: 'early', id, status: msg.status, ...fieldsOf(msg.headers.filter((line) => typeof line === 'string')), body: bytes }, [bytes]);
     };
-    const [exitCode, headers, status, errors] = await Promise.all([streamed.exitCode, streamed.headers, streamed.httpStatusCode, streamed.stderrText]);
+    const [exitCode, headers, errors] = await Promise.all([streamed.exitCode, headersOf(streamed), streamed.stderrText]);
     await collector.done;
-    response = { exitCode, headers, httpStatusCode: status, errors, bytes: collector.take() };
+    response = { ...headers, exitCode, errors, bytes: collector.take() };
     codeCache?.endRequest(); // before the answer: the next request anywhere sees this one's code writes
   } catch (error) {
     // Not a PHP exit code: the runtime is broken (wasm trap, fd exhaustion). The pool replaces us.
@@ -66,8 +90,10 @@ async function serve(php: PhpInstance, id: number, env: Record<string, string>, 
     {
       t: 'done',
       id,
-      status: response.httpStatusCode,
+      status: response.status,
       headers: response.headers,
+      ...(response.badHeaderLines && { badHeaderLines: response.badHeaderLines }),
+      ...(response.headerBlockUnreadable && { headerBlockUnreadable: true }),
       body: bytes,
       errors: response.errors,
       exitCode: response.exitCode,
