@@ -217,11 +217,13 @@ export async function templates(modes: readonly Mode[]): Promise<Partial<Record<
   if (!others.length) return out;
   const { buildApp, DEFAULT_STACK_NAME } = await import('../../infra/app.ts');
   const { writePlaceholderLayer } = await import('../../infra/synth.ts');
+  const { writePlaceholderWordPress } = await import('../../infra/wordpress-asset.ts');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lamphp-replay-synth-'));
   try {
-    const layerZip = writePlaceholderLayer(tmp);
+    // Stand-ins for the layer and the WordPress asset, as for the committed template: resources only.
+    const overrides = { layerZip: writePlaceholderLayer(tmp), wordpressZip: writePlaceholderWordPress(tmp) };
     for (const mode of others) {
-      const built = buildApp({ outdir: path.join(tmp, mode), context: { database: mode }, overrides: { layerZip } });
+      const built = await buildApp({ outdir: path.join(tmp, mode), context: { database: mode }, overrides });
       out[mode] = built.app.synth().getStackByName(DEFAULT_STACK_NAME).template as Template;
     }
   } finally {
