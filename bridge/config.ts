@@ -50,6 +50,11 @@ export interface Config {
   queue: number;
   /** Per-request deadline in ms when the front door gives none. */
   requestTimeoutMs: number;
+  /**
+   * In Lambda, how long the front door waits for an HTTP answer, from the event's arrival: PHP for
+   * an HTTP event stops (504) by then, minus the margin. Undefined = only Lambda's own deadline.
+   */
+  frontDoorTimeoutMs: number | undefined;
   /** Time kept back from Lambda's deadline to stop PHP and post a 504; undefined = automatic. */
   deadlineMarginMs: number | undefined;
   /** Requests a PHP runtime serves before it is replaced (php-wasm leaks 2 fds per request). */
@@ -168,6 +173,7 @@ export function readConfig(env: Env = process.env, overrides: Partial<Config> = 
     queue: int(env, 'LAMPHP_QUEUE', 1000),
     requestTimeoutMs: int(env, 'LAMPHP_REQUEST_TIMEOUT_MS', 30_000, 1),
     deadlineMarginMs: str(env, 'LAMPHP_DEADLINE_MARGIN_MS') === undefined ? undefined : int(env, 'LAMPHP_DEADLINE_MARGIN_MS', 0),
+    frontDoorTimeoutMs: str(env, 'LAMPHP_FRONT_DOOR_TIMEOUT_MS') === undefined ? undefined : int(env, 'LAMPHP_FRONT_DOOR_TIMEOUT_MS', 0, 1),
     maxRequestsPerRuntime: int(env, 'LAMPHP_MAX_REQUESTS_PER_RUNTIME', 1000, 1),
     // In Lambda the successor boots in the after-response slot, and two runtimes would not fit 512 MB.
     rotation: oneOf(env, 'LAMPHP_ROTATION', ['overlap', 'sequential'] as const, inLambda ? 'sequential' : 'overlap'),

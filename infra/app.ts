@@ -72,7 +72,8 @@ function fromRoot(p: string): string {
 
 /** Every context key the app reads (README: "Context keys"); CDK's own keys contain `:` or `/`. */
 export const CONTEXT_KEYS = [
-  'database', 'frontDoor', 'architecture', 'memorySize', 'timeoutSeconds', 'layerZip', 'wordpress', 'siteAssetZip',
+  'database', 'frontDoor', 'architecture', 'memorySize', 'timeoutSeconds', 'originReadTimeoutSeconds', 'reservedConcurrency',
+  'layerZip', 'wordpress', 'siteAssetZip',
   'siteId', 'domainName', 'certificateArn', 'originSecretRotation', 'cronRateMinutes', 'rdsProxy',
   'auroraMinCapacity', 'auroraMaxCapacity', 'deletionProtection', 'natGateways', 'vpcId', 'availabilityZones',
   'privateSubnetIds', 'publicSubnetIds', 'logRetentionDays', 'stackName', 'account', 'region',
@@ -102,6 +103,8 @@ export function propsFromContext(ctx: Context): ContextProps {
     architecture: architecture === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
     memorySize: num(ctx, 'memorySize'),
     timeout: timeoutSeconds === undefined ? undefined : Duration.seconds(timeoutSeconds),
+    originReadTimeout: ((s) => (s === undefined ? undefined : Duration.seconds(s)))(num(ctx, 'originReadTimeoutSeconds')),
+    reservedConcurrency: num(ctx, 'reservedConcurrency'),
     layerZip: fromRoot(text(ctx, 'layerZip') ?? DEFAULT_LAYER_ZIP),
     wordpressSource: ((source) => (source === undefined ? undefined : fromRoot(source)))(text(ctx, 'wordpress') ?? text(ctx, 'siteAssetZip')),
     siteId: text(ctx, 'siteId'),

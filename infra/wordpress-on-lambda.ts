@@ -16,7 +16,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { SiteCdn, type FrontDoor } from './constructs/cdn.ts';
+import { frontDoorTimeout, SiteCdn, type FrontDoor } from './constructs/cdn.ts';
 import { keepFlatLogicalIds } from './constructs/concern.ts';
 import { SiteDatabase } from './constructs/database.ts';
 import { acknowledge } from './constructs/nag.ts';
@@ -44,6 +44,11 @@ export interface WordPressOnLambdaProps {
   readonly timeout?: Duration;
   /** CloudFront origin read timeout (HTTP API stops at 30 s anyway). @default 30 s */
   readonly originReadTimeout?: Duration;
+  /**
+   * Reserved concurrency of the function: caps cost under a flood of requests and the number of
+   * SQLite writers. Unset by default (new accounts may have a limit of 10 and cannot reserve any).
+   */
+  readonly reservedConcurrency?: number;
   /** Path of the lamphp layer zip. @default 'dist/lamphp-layer-php8.3.zip' */
   readonly layerZip?: string;
   /**
@@ -153,6 +158,8 @@ export class WordPressOnLambda extends Construct {
       layerZip: props.layerZip ?? DEFAULT_LAYER_ZIP,
       originSecret,
       shape: `${kind}, ${frontDoor}`,
+      frontDoorTimeout: frontDoorTimeout(frontDoor, props.originReadTimeout),
+      reservedConcurrency: props.reservedConcurrency,
       architecture: props.architecture,
       memorySize: props.memorySize,
       timeout: props.timeout,

@@ -97,6 +97,20 @@ describe('the Lambda invocation handler', () => {
     expect(bridge.calls[0]!.deadline).toBe(ctx.deadlineMs - 1500);
   });
 
+  it('stops PHP for an HTTP event when the front door gives up (LAMPHP_FRONT_DOOR_TIMEOUT_MS), not at the function\'s timeout', async () => {
+    const { handler, ctx, bridge } = setup(() => ok(''), { frontDoorTimeoutMs: 3000, deadlineMarginMs: 200 });
+    const before = Date.now();
+    await handler({ path: '/' }, { ...ctx, deadlineMs: Date.now() + 120_000 });
+    const after = Date.now();
+    expect(bridge.calls[0]!.deadline).toBeGreaterThanOrEqual(before + 3000 - 200);
+    expect(bridge.calls[0]!.deadline).toBeLessThanOrEqual(after + 3000 - 200);
+    // Lambda's own deadline still wins when it comes first.
+    await handler({ path: '/' }, { ...ctx, deadlineMs: Date.now() + 1000 });
+    expect(bridge.calls[1]!.deadline).toBeLessThanOrEqual(Date.now() + 1000 - 200);
+    expect(readConfig({ LAMPHP_FRONT_DOOR_TIMEOUT_MS: '29000' }).frontDoorTimeoutMs).toBe(29000);
+    expect(() => readConfig({ LAMPHP_FRONT_DOOR_TIMEOUT_MS: '0' })).toThrow(/LAMPHP_FRONT_DOOR_TIMEOUT_MS must be a whole number ≥ 1/);
+  });
+
   it('replaces a response too large for the front door with a 502 page and logs why', async () => {
     // 4.8 MB of body becomes 6.4 MB of base64: over the 6 MB Runtime API limit.
     const { handler, ctx, logger } = setup(() => ok(new Uint8Array(4_800_000)));

@@ -24,6 +24,7 @@ exit((int) ($argv[1] ?? 0));
   'fatal.php': "<?php echo \"before\\n\"; missing_function();\n",
   'stall.php': '<?php echo "started\\n"; while (true) { usleep(50000); }\n',
   'spin.php': '<?php while (true) {}\n',
+  'slow.php': '<?php usleep(2500000); echo "slow done";\n',
   'big.php': "<?php echo str_repeat('a', 150000), str_repeat('z', 150000);\n",
   'pwned.php': "<?php file_put_contents(__DIR__ . '/pwned.txt', PHP_SAPI . ' ' . json_encode($argv ?? null));\n",
   'cron.php': `<?php
@@ -45,6 +46,31 @@ function fixture(file: string): any {
 }
 
 const consoleEvent = (...args: string[]) => ({ lamphp: { command: 'php', args } });
+
+describe('timeouts: the front door\'s for HTTP events, the function\'s for cron', () => {
+  let rt: LambdaProcess;
+  const invoke = async (event: unknown, timeoutMs?: number) => payloadOf(await rt.emu.invoke(event, { timeoutMs }), rt.output());
+  beforeAll(async () => {
+    rt = await startLambdaProcess({
+      documentRoot: site,
+      home: root,
+      env: { LAMPHP_CRON_SCRIPT: 'slow.php', LAMPHP_FRONT_DOOR_TIMEOUT_MS: '1200', LAMPHP_DEADLINE_MARGIN_MS: '200' },
+    });
+  }, 60_000);
+  afterAll(() => rt?.stop());
+
+  it('an HTTP event gets 504 when the front door would give up, long before the invocation\'s timeout', async () => {
+    expect((await invoke(urlEvent('/hello.php'), 20_000)).statusCode).toBe(200); // PHP booted
+    const started = Date.now();
+    const page = await invoke(urlEvent('/slow.php'), 20_000);
+    expect(page.statusCode).toBe(504);
+    expect(Date.now() - started).toBeLessThan(2400);
+  }, 60_000);
+
+  it('cron keeps the whole invocation: the same slow script finishes', async () => {
+    expect(await invoke({ lamphp: { command: 'cron' } }, 20_000)).toMatchObject({ command: 'cron', script: 'slow.php', status: 200 });
+  }, 60_000);
+});
 
 describe('operations through the Lambda runtime', () => {
   let rt: LambdaProcess;

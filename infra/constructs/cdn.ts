@@ -32,6 +32,21 @@ import type { SiteStorage } from './storage.ts';
 
 export type FrontDoor = 'function-url' | 'http-api' | 'alb';
 
+/** HTTP API's integration timeout cannot exceed 30 s. */
+const HTTP_API_LIMIT = Duration.seconds(30);
+/** A cold start's init runs before the runtime sees the event, yet the front door's clock already runs. */
+const INIT_ALLOWANCE = Duration.seconds(2);
+
+/**
+ * How long PHP may work on an HTTP event (LAMPHP_FRONT_DOOR_TIMEOUT_MS): what the front door
+ * waits — CloudFront's origin read timeout, at most HTTP API's 30 s — less a cold start's init.
+ */
+export function frontDoorTimeout(frontDoor: FrontDoor, originReadTimeout: Duration = Duration.seconds(30)): Duration {
+  const read = originReadTimeout.toMilliseconds();
+  const limit = frontDoor === 'http-api' ? Math.min(read, HTTP_API_LIMIT.toMilliseconds()) : read;
+  return Duration.millis(Math.max(1000, limit - INIT_ALLOWANCE.toMilliseconds()));
+}
+
 export interface SiteCdnProps {
   readonly frontDoor: FrontDoor;
   readonly network: SiteNetwork;

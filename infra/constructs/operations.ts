@@ -126,9 +126,13 @@ export class SiteOperations extends Concern {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    // WP-Cron runs once per tick: EventBridge invokes asynchronously, and Lambda would retry a
+    // failed run twice; the next tick does whatever is still due instead.
+    const cronRate = props.cronRate ?? Duration.minutes(5);
+    fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.seconds(Math.min(21600, Math.max(60, cronRate.toSeconds()))) });
     const cronRule = new events.Rule(this, 'Cron', {
       description: 'WP-Cron for the lamphp WordPress site',
-      schedule: events.Schedule.rate(props.cronRate ?? Duration.minutes(5)),
+      schedule: events.Schedule.rate(cronRate),
       targets: [new eventsTargets.LambdaFunction(fn, { event: events.RuleTargetInput.fromObject(CRON_EVENT), retryAttempts: 0 })],
     });
     const install = this.installResource(site, props);

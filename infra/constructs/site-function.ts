@@ -41,6 +41,13 @@ export interface SiteFunctionProps {
   readonly originSecret: OriginSecret;
   /** Description of the shape, e.g. `sqlite, function-url`. */
   readonly shape: string;
+  /** How long the front door waits for an HTTP answer (PHP for HTTP events stops by then). */
+  readonly frontDoorTimeout: Duration;
+  /**
+   * Reserved concurrency: a cap on instances (cost, SQLite writers). Unset by default: an account
+   * whose concurrency limit is 10 cannot reserve any. @default none
+   */
+  readonly reservedConcurrency?: number;
   readonly architecture?: lambda.Architecture;
   readonly memorySize?: number;
   readonly timeout?: Duration;
@@ -56,6 +63,14 @@ export class SiteFunction extends Concern {
 
   constructor(scope: Construct, id: string, props: SiteFunctionProps) {
     super(scope, id);
+    const timeout = props.timeout ?? Duration.seconds(120);
+    if (timeout.toSeconds() > 900) throw new Error(`The function timeout is at most 900 s (Lambda's limit), got ${timeout.toSeconds()} s.`);
+    if (props.frontDoorTimeout.toMilliseconds() > timeout.toMilliseconds()) {
+      throw new Error(`The function timeout (${timeout.toSeconds()} s) must be at least the front door's (${props.frontDoorTimeout.toSeconds()} s): raise timeoutSeconds or lower the origin read timeout.`);
+    }
+    if (props.reservedConcurrency !== undefined && (!Number.isInteger(props.reservedConcurrency) || props.reservedConcurrency < 1)) {
+      throw new Error(`reservedConcurrency must be a whole number ≥ 1 (leave it unset for no reservation), got ${props.reservedConcurrency}.`);
+    }
     if (!existsSync(props.layerZip)) {
       throw new Error(`Layer zip ${props.layerZip} not found: build it with "lamphp layer build" or pass layerZip.`);
     }
@@ -82,7 +97,7 @@ export class SiteFunction extends Concern {
       runtime: NODEJS_24,
       architecture: props.architecture ?? lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 2048,
-      timeout: props.timeout ?? Duration.seconds(120),
+      timeout,
       code: lambda.Code.fromInline(PLACEHOLDER_HANDLER_CODE),
       handler: FUNCTION_HANDLER,
       layers: [this.layer],
@@ -92,6 +107,7 @@ export class SiteFunction extends Concern {
       filesystem: lambda.FileSystem.fromEfsAccessPoint(storage.accessPoint, MOUNT_PATH),
       environment: this.environment(props),
       logGroup: this.logGroup,
+      reservedConcurrentExecutions: props.reservedConcurrency,
     });
     storage.uploadsBucket.grantReadWrite(this.function);
     database?.secret.grantRead(this.function);
@@ -107,6 +123,7 @@ export class SiteFunction extends Concern {
       [ENV.createDocumentRoot]: 'true',
       [ENV.sessionDir]: SESSION_DIR,
       [ENV.responseMode]: 'buffered',
+      [ENV.frontDoorTimeoutMs]: String(props.frontDoorTimeout.toMilliseconds()),
       [ENV.originSecret]: props.originSecret.current,
       [ENV.originSecretHeader]: ORIGIN_SECRET_HEADER,
       [ENV.trustForwardedHost]: 'true',

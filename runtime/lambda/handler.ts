@@ -104,7 +104,9 @@ function invocation({
     // Work the bridge defers (S3 sync of deletions, pending retries) runs in the after-response slot.
     const deferred: (() => Promise<void>)[] = [];
     const options = (): HandleOptions => ({
-      deadline: engineDeadline(ctx.deadlineMs, config.deadlineMarginMs),
+      // The front door gives up before the function's timeout (which install and cron get whole):
+      // PHP must not keep running, or hold SQLite's locks, after the visitor got a 504.
+      deadline: engineDeadline(Math.min(ctx.deadlineMs, receivedAt + (config.frontDoorTimeoutMs ?? Infinity)), config.deadlineMarginMs),
       defer: (work) => deferred.push(work),
       frontDoor: { maxRequestBytes: adapter.maxRequestBytes, base64Body: true },
     });

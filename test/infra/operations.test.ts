@@ -21,6 +21,15 @@ describe('SiteOperations', () => {
     });
   });
 
+  it('cron runs once: no asynchronous retries, and an event older than one period is dropped', () => {
+    const s = sqlite();
+    s.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalId(s, s.site.function) },
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 300,
+    });
+  });
+
   it('alarms on the function\'s errors and throttles', () => {
     const s = sqlite();
     for (const metric of ['Errors', 'Throttles']) {

@@ -1,6 +1,7 @@
 /** SiteFunction: lamphp from the layer on nodejs24.x, in the VPC, EFS mounted, its settings and grants. */
 import fs from 'node:fs';
 import path from 'node:path';
+import { Duration } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../../bridge/config.ts';
 import { DOCUMENT_ROOT, ENV, MOUNT_PATH, ORIGIN_SECRET_HEADER, SESSION_DIR } from '../../infra/contracts.ts';
@@ -62,6 +63,24 @@ describe('SiteFunction', () => {
     expect(env).toMatchObject({ WP_HTTP_BLOCK_EXTERNAL: 'true', DISALLOW_FILE_MODS: 'true', LAMPHP_CDN_INVALIDATION: 'false' });
     expect(env.DB_HOST).toBeUndefined();
     expect(env.LAMPHP_CANONICAL_HOST).toBeUndefined();
+  });
+
+  it('PHP for an HTTP event stops when the front door gives up, not at the function\'s timeout', () => {
+    // CloudFront's origin read timeout (30 s by default), at most HTTP API's 30 s, less 2 s for a cold start's init.
+    expect(functionEnv(sqlite()).LAMPHP_FRONT_DOOR_TIMEOUT_MS).toBe('28000');
+    expect(wordpressFunction(sqlite()).Properties.Timeout).toBe(120);
+    expect(functionEnv(synth({ database: 'sqlite', originReadTimeout: Duration.seconds(60) })).LAMPHP_FRONT_DOOR_TIMEOUT_MS).toBe('58000');
+    expect(functionEnv(synth({ database: 'sqlite', frontDoor: 'http-api', originReadTimeout: Duration.seconds(60) })).LAMPHP_FRONT_DOOR_TIMEOUT_MS).toBe('28000');
+    expect(() => synth({ database: 'sqlite', originReadTimeout: Duration.seconds(60), timeout: Duration.seconds(30) })).toThrow(
+      /function timeout \(30 s\) must be at least the front door's \(58 s\)/,
+    );
+    expect(() => synth({ database: 'sqlite', timeout: Duration.seconds(901) })).toThrow(/at most 900 s/);
+  });
+
+  it('reserved concurrency only when asked for (an account limited to 10 cannot reserve any)', () => {
+    expect(wordpressFunction(sqlite()).Properties.ReservedConcurrentExecutions).toBeUndefined();
+    expect(wordpressFunction(synth({ database: 'sqlite', reservedConcurrency: 5 })).Properties.ReservedConcurrentExecutions).toBe(5);
+    expect(() => synth({ database: 'sqlite', reservedConcurrency: 0 })).toThrow(/reservedConcurrency must be a whole number ≥ 1/);
   });
 
   it('a domain becomes the canonical host and the uploads URL', () => {
