@@ -7,7 +7,7 @@
  *   wp-admin/*, wp-login.php                                  never cached
  *   everything else                                           origin Cache-Control, WordPress cookies in the key
  */
-import { Duration, Fn } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -137,6 +137,8 @@ export class SiteCdn extends Concern {
     });
     const accessLogs = new logs.LogGroup(this, 'HttpApiAccessLogs', {
       retention: logRetention ?? logs.RetentionDays.ONE_MONTH,
+      // Kept after a delete (they expire by their retention); removed when the first create fails.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     api.addStage('DefaultStage', {
       stageName: '$default',

@@ -6,7 +6,7 @@
  * Built in two steps because the origin secret is needed before the function exists:
  * `new SiteOperations()` (handler, provider, secret), then `operate(site)`.
  */
-import { CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
@@ -67,6 +67,8 @@ export class SiteOperations extends Concern {
     this.siteId = props.siteId;
     const handlerLogs = new logs.LogGroup(this, 'InstallLogs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      // Kept after a delete (they expire by their retention); removed when the first create fails.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     this.handler = new lambda.Function(this, 'InstallOnEvent', {
       description: 'lamphp install: turns CloudFormation custom-resource events into lamphp install commands',

@@ -5,7 +5,7 @@
  * database secret.
  */
 import { existsSync } from 'node:fs';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -91,6 +91,8 @@ export class SiteFunction extends Concern {
     });
     this.logGroup = new logs.LogGroup(this, 'FunctionLogs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      // Kept after a delete (they expire by their retention); removed when the first create fails.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     this.function = new lambda.Function(this, 'Function', {
       description: `lamphp WordPress (${props.shape})`,

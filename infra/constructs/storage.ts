@@ -1,9 +1,10 @@
 /**
  * Where the site's data lives: the EFS file system (WordPress, SQLite, sessions) with the
- * site's access point, and the S3 bucket uploads are offloaded to (served by CloudFront).
- * Both outlive the stack (RETAIN): `cdk destroy` never deletes a site.
+ * site's access point and AWS Backup's daily recovery points, and the S3 bucket uploads are
+ * offloaded to (served by CloudFront; versioned, old versions expire). Both outlive the stack:
+ * kept on update and delete, removed only when the stack's first create fails.
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as efs from 'aws-cdk-lib/aws-efs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -12,6 +13,9 @@ import { ACCESS_POINT_PERMISSIONS, POSIX_USER, accessPointPath } from '../contra
 import { Concern } from './concern.ts';
 import { acknowledge } from './nag.ts';
 import type { SiteNetwork } from './network.ts';
+
+/** Days an overwritten or deleted upload stays recoverable as a noncurrent version. */
+export const UPLOAD_VERSIONS_KEPT_DAYS = 30;
 
 export interface SiteStorageProps {
   readonly network: SiteNetwork;
@@ -38,7 +42,9 @@ export class SiteStorage extends Concern {
       encrypted: true,
       throughputMode: efs.ThroughputMode.ELASTIC,
       performanceMode: efs.PerformanceMode.GENERAL_PURPOSE,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // AWS Backup's default EFS plan: daily, kept 35 days; recovery points outlive the stack.
+      enableAutomaticBackups: true,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     this.accessPoint = this.fileSystem.addAccessPoint('AccessPoint', {
       path: accessPointPath(props.siteId),
@@ -51,7 +57,17 @@ export class SiteStorage extends Concern {
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // A deleted or overwritten upload can be brought back for a while, not forever (storage costs).
+      versioned: true,
+      lifecycleRules: [
+        {
+          id: 'expire-old-versions',
+          noncurrentVersionExpiration: Duration.days(UPLOAD_VERSIONS_KEPT_DAYS),
+          expiredObjectDeleteMarker: true,
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     acknowledge(this.uploadsBucket, 'AwsSolutions-S1', 'Uploads are public media read through CloudFront; server access logs would need a second bucket and add cost without a reader.');
   }

@@ -1,4 +1,6 @@
 /** SiteStorage: the EFS file system with the site's access point, and the uploads bucket. */
+import fs from 'node:fs';
+import path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { accessPointPath, MOUNT_PATH } from '../../infra/contracts.ts';
@@ -17,10 +19,11 @@ function storage(siteId = 'blog'): { storage: SiteStorage; json: Json; template:
 describe('SiteStorage', () => {
   it('EFS: encrypted, elastic throughput, retained; the access point roots the site for uid/gid 1000', () => {
     const { json, template } = storage('blog');
-    const [, fs] = only(json, 'AWS::EFS::FileSystem');
-    expect(fs.Properties).toMatchObject({ Encrypted: true, ThroughputMode: 'elastic', PerformanceMode: 'generalPurpose' });
-    expect(fs.DeletionPolicy).toBe('Retain');
-    expect(fs.UpdateReplacePolicy).toBe('Retain');
+    const [, efs] = only(json, 'AWS::EFS::FileSystem');
+    expect(efs.Properties).toMatchObject({ Encrypted: true, ThroughputMode: 'elastic', PerformanceMode: 'generalPurpose' });
+    expect(efs.DeletionPolicy).toBe('RetainExceptOnCreate');
+    expect(efs.UpdateReplacePolicy).toBe('Retain');
+    expect(efs.Properties.BackupPolicy).toEqual({ Status: 'ENABLED' });
     template.hasResourceProperties('AWS::EFS::AccessPoint', {
       RootDirectory: { Path: '/roots/wp-lambda-blog', CreationInfo: { OwnerUid: '1000', OwnerGid: '1000', Permissions: '755' } },
       PosixUser: { Uid: '1000', Gid: '1000' },
@@ -51,11 +54,40 @@ describe('SiteStorage', () => {
       { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
     ]);
     expect(bucket.Properties.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
-    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.DeletionPolicy).toBe('RetainExceptOnCreate');
+    expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(bucket.Properties.LifecycleConfiguration.Rules).toEqual([
+      expect.objectContaining({
+        Status: 'Enabled',
+        NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+        ExpiredObjectDeleteMarker: true,
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+      }),
+    ]);
     const statements = only(json, 'AWS::S3::BucketPolicy')[1].Properties.PolicyDocument.Statement as Json[];
     expect(statements).toContainEqual(
       expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
     );
+  });
+
+  it('the README\'s removal-policy table is what the templates say', () => {
+    const readme = fs.readFileSync(path.join(import.meta.dirname, '../../infra/README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## Removal policies'), readme.indexOf('## Decisions'));
+    // Rows: | what (`shape` when only one) | `type` | `DeletionPolicy` | …
+    const rows = [...table.matchAll(/^\| ([^|]+) \| `(AWS::[A-Za-z0-9:]+)` \| `([A-Za-z]+)`/gm)].map((m) => ({
+      shape: /\(`(\w+)`\)/.exec(m[1]!)?.[1],
+      type: m[2]!,
+      policy: m[3]!,
+    }));
+    expect(rows.length).toBeGreaterThanOrEqual(6);
+    for (const database of ['sqlite', 'mysql', 'aurora'] as const) {
+      const resources = Object.values(synth({ database }).json.Resources as Record<string, Json>);
+      for (const row of rows.filter((r) => r.shape === undefined || r.shape === database)) {
+        const found = resources.filter((r) => r.Type === row.type);
+        if (row.shape !== undefined) expect(found.length, `${database} ${row.type}`).toBeGreaterThan(0);
+        for (const r of found) expect(r.DeletionPolicy ?? 'Delete', `${database} ${row.type}`).toBe(row.policy);
+      }
+    }
   });
 
   it('in the stack, CloudFront reads the bucket through OAC, scoped to its own distribution', () => {
