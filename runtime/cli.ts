@@ -43,6 +43,9 @@ Commands:
                --arch x86_64|arm64 only this architecture (default: both)
                --with-node         add Node 24 and /opt/bootstrap for provided.al2023 (needs --arch)
                --out DIR           output directory (default dist)
+  doctor         Print what lamphp's PHP offers (extensions, SQLite FTS3/4/5, posix, pcntl…),
+                 asked of a runtime booted with the current settings (LAMPHP_PHP_EXTENSIONS…)
+               --update-readme     also write the default runtime's table into README.md
   help       Show this text
 `;
 
@@ -178,6 +181,7 @@ async function consoleCommand(args: string[]): Promise<number> {
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   serve: serveCommand,
+  doctor: async (args) => (await import('./doctor.ts')).doctorCommand(args),
   console: consoleCommand,
   install: installCommand,
   layer: layerCommand,
