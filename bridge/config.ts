@@ -31,6 +31,8 @@ export interface Config {
   originSecretPrevious: string | undefined;
   originSecretHeader: string;
   canonicalHost: string | undefined;
+  /** Names the site; WordPress's cookie names derive from it (wp-config.php's COOKIEHASH). */
+  siteId: string | undefined;
   /** Extra proxies in front of the AWS front door whose X-Forwarded-For entries are trusted. */
   trustedHops: number;
   /** Honour X-Forwarded-Host / Forwarded host (only behind a proxy you control). */
@@ -139,6 +141,14 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return raw as T;
 }
 
+function siteIdFrom(env: Env): string | undefined {
+  const raw = str(env, 'LAMPHP_SITE_ID');
+  if (raw !== undefined && !/^[a-z0-9][a-z0-9-]{0,62}$/.test(raw)) {
+    throw new LamphpError('EINVALIDCONFIG', `LAMPHP_SITE_ID must be lower-case letters, digits and dashes (at most 63), got "${raw}".`);
+  }
+  return raw;
+}
+
 export const DEFAULT_CACHE: CachePolicySettings = {
   versioned: 'public, max-age=31536000, immutable',
   static: 'public, max-age=86400',
@@ -160,6 +170,7 @@ export function readConfig(env: Env = process.env, overrides: Partial<Config> = 
     originSecretPrevious: str(env, 'LAMPHP_ORIGIN_SECRET_PREVIOUS'),
     originSecretHeader: (str(env, 'LAMPHP_ORIGIN_SECRET_HEADER') ?? 'x-lamphp-origin-secret').toLowerCase(),
     canonicalHost: str(env, 'LAMPHP_CANONICAL_HOST'),
+    siteId: siteIdFrom(env),
     trustedHops: int(env, 'LAMPHP_TRUSTED_HOPS', 0),
     trustForwardedHost: bool(env, 'LAMPHP_TRUST_FORWARDED_HOST', false),
     basePath: str(env, 'LAMPHP_BASE_PATH') ?? '',

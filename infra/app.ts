@@ -76,7 +76,7 @@ export const CONTEXT_KEYS = [
   'layerZip', 'wordpress', 'siteAssetZip',
   'siteId', 'domainName', 'certificateArn', 'originSecretRotation', 'cronRateMinutes', 'rdsProxy',
   'auroraMinCapacity', 'auroraMaxCapacity', 'deletionProtection', 'natGateways', 'vpcId', 'availabilityZones',
-  'privateSubnetIds', 'publicSubnetIds', 'logRetentionDays', 'stackName', 'account', 'region',
+  'privateSubnetIds', 'publicSubnetIds', 'vpcCidrBlock', 'alarmEmail', 'logRetentionDays', 'stackName', 'account', 'region',
 ] as const;
 
 /** A misspelt key would be ignored silently: refuse it, naming the keys there are. */
@@ -121,6 +121,8 @@ export function propsFromContext(ctx: Context): ContextProps {
     vpcAvailabilityZones: list(ctx, 'availabilityZones'),
     vpcPrivateSubnetIds: list(ctx, 'privateSubnetIds'),
     vpcPublicSubnetIds: list(ctx, 'publicSubnetIds'),
+    vpcCidrBlock: text(ctx, 'vpcCidrBlock'),
+    alarmEmail: text(ctx, 'alarmEmail'),
     logRetention: num(ctx, 'logRetentionDays') as logs.RetentionDays | undefined,
   };
 }

@@ -60,6 +60,7 @@ export const ENV = {
   originSecretHeader: 'LAMPHP_ORIGIN_SECRET_HEADER',
   trustForwardedHost: 'LAMPHP_TRUST_FORWARDED_HOST',
   canonicalHost: 'LAMPHP_CANONICAL_HOST',
+  siteId: 'LAMPHP_SITE_ID',
   frontDoorTimeoutMs: 'LAMPHP_FRONT_DOOR_TIMEOUT_MS',
   uploadsBucket: 'LAMPHP_UPLOADS_BUCKET',
   uploadsPrefix: 'LAMPHP_UPLOADS_PREFIX',

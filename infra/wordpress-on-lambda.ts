@@ -69,6 +69,8 @@ export interface WordPressOnLambdaProps {
   readonly originSecretRotation?: number;
   /** WP-Cron schedule. @default 5 minutes */
   readonly cronRate?: Duration;
+  /** E-mail address the alarms notify (through the stack's SNS topic). */
+  readonly alarmEmail?: string;
   /** RDS Proxy in front of mysql/aurora. @default true */
   readonly rdsProxy?: boolean;
   /** RDS instance class for `mysql`. @default t4g.micro */
@@ -86,8 +88,10 @@ export interface WordPressOnLambdaProps {
   readonly vpcAvailabilityZones?: string[];
   /** Subnets for the function, EFS and the database (private, ≥ 2 AZs). */
   readonly vpcPrivateSubnetIds?: string[];
-  /** Public subnets for the ALB front door. */
+  /** Public subnets of the existing VPC (unused by the stack). */
   readonly vpcPublicSubnetIds?: string[];
+  /** The existing VPC's IPv4 CIDR: the alb front door admits CloudFront's VPC origin from it. */
+  readonly vpcCidrBlock?: string;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
   /** @default cloudfront.PriceClass.PRICE_CLASS_100 */
@@ -134,6 +138,7 @@ export class WordPressOnLambda extends Construct {
       vpcAvailabilityZones: props.vpcAvailabilityZones,
       vpcPrivateSubnetIds: props.vpcPrivateSubnetIds,
       vpcPublicSubnetIds: props.vpcPublicSubnetIds,
+      vpcCidrBlock: props.vpcCidrBlock,
     });
     if (this.network.ownsVpc) {
       acknowledge(this.network.vpc, 'AwsSolutions-VPC7', 'VPC flow logs are billed per GB ingested; this stack keeps to pay-per-use logging and leaves flow logs to the account baseline.');
@@ -185,6 +190,7 @@ export class WordPressOnLambda extends Construct {
       wordpressZip: props.wordpressZip,
       installAfter: [this.databaseServer?.proxy, this.databaseServer?.server].filter((c) => c !== undefined),
       cronRate: props.cronRate,
+      alarmEmail: props.alarmEmail,
     });
 
     new CfnOutput(this, 'SiteUrl', { value: this.cdn.siteUrl });

@@ -19,6 +19,7 @@ import { memoryLogger } from '../bridge/log.ts';
 import { installSite, type InstallSiteOptions } from '../bridge/wordpress/install-site.ts';
 import { INSTALL_STATE_FILE } from '../bridge/wordpress/install-state.ts';
 import { REPO_DEBIAN_ROOT, SALTS_FILE } from '../bridge/wordpress/index.ts';
+import { personalCookieNames } from '../bridge/wordpress/wp-config.ts';
 import { startLocalServer, type LocalServer } from '../runtime/local/server.ts';
 import { Visitor } from './support/http-client.ts';
 import { logIn, restNonce } from './support/wordpress.ts';
@@ -108,6 +109,7 @@ describe('install invocation (SQLite, a temporary directory as EFS)', () => {
       AWS_SECRET_ACCESS_KEY: 'secret-for-tests',
       AWS_REGION: 'eu-west-1',
       DISALLOW_FILE_MODS: 'true',
+      LAMPHP_SITE_ID: 'blog',
     };
     fs.mkdirSync(env.LAMPHP_SESSION_DIR!, { recursive: true });
     // Wired as runtime/lambda/main.ts does: the engine's messages go to the invalidator the bridge drains.
@@ -189,6 +191,9 @@ describe('install invocation (SQLite, a temporary directory as EFS)', () => {
     visitor = new Visitor(server.url);
     const login = await logIn(visitor, 'admin', password);
     expect(login.status).toBe(302);
+    // WordPress names its login cookie after the site id's COOKIEHASH: the name a CDN cache policy lists.
+    const loggedIn = login.setCookies.map((c) => c.split('=')[0]).filter((n) => n!.startsWith('wordpress_logged_in_'));
+    expect(loggedIn).toEqual([personalCookieNames('blog')[0]]);
     // Pretty permalinks, as a site owner sets them (plain ones, `/?p=1`, can only be invalidated as `/*`).
     const settings = await visitor.get('/wp-admin/options-permalink.php');
     const saved = await visitor.postForm('/wp-admin/options-permalink.php', {

@@ -215,6 +215,7 @@ export async function installSite(options: InstallSiteOptions): Promise<InstallS
   const db = dbSettingsFromEnv(env);
   const home = homeFromEnv(env);
   const constants = wpConstantsFromEnv(env);
+  const siteId = readConfig(env).siteId;
   const actions: string[] = [];
   let installed: boolean | undefined;
 
@@ -229,7 +230,7 @@ export async function installSite(options: InstallSiteOptions): Promise<InstallS
     });
   };
   const prepare = (source: string, siteDir: string) =>
-    prepareSite({ source, siteDir, db, lambda: options.lambda, home, constants, logger, debianRoots: options.debianRoots });
+    prepareSite({ source, siteDir, db, lambda: options.lambda, home, siteId, constants, logger, debianRoots: options.debianRoots });
 
   const siteExists = await exists(path.join(site, 'wp-config.php'));
   let version: string | undefined;

@@ -30,6 +30,8 @@ export interface PrepareSiteOptions {
   lambda?: boolean;
   /** Fixed site address for wp-config.php; omitted = derived from each request. */
   home?: string;
+  /** Names the site (LAMPHP_SITE_ID): wp-config.php's COOKIEHASH derives from it. */
+  siteId?: string;
   /** More wp-config.php constants (e.g. DISALLOW_FILE_MODS from the stack's environment). */
   constants?: Record<string, string | boolean | number>;
   logger: Logger;
@@ -289,6 +291,7 @@ export async function prepareSite(options: PrepareSiteOptions): Promise<{ siteDi
       salts,
       lambda: options.lambda ?? false,
       home: options.home,
+      siteId: options.siteId,
       // WordPress falls back to WP_DEFAULT_THEME; point it at the theme that is actually there.
       extra: { ...options.constants, ...(addedTheme && { WP_DEFAULT_THEME: addedTheme }) },
     });

@@ -7,7 +7,7 @@
  * So one site works on 127.0.0.1:8080 and behind CloudFront without editing. Pass `home` (from
  * the WP_HOME environment variable, see `homeFromEnv`) to write a fixed address instead.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { LamphpError } from '../errors.ts';
@@ -26,6 +26,8 @@ export interface WpConfigSettings {
   lambda: boolean;
   /** Fixed site address (scheme://host[:port][/path]); omitted = derived from each request. */
   home?: string;
+  /** Names the site: COOKIEHASH derives from it, so cookie names are known before the site URL is. */
+  siteId?: string;
   /** More constants; they replace lamphp's defaults of the same name. */
   extra?: Record<string, string | boolean | number>;
 }
@@ -42,6 +44,20 @@ export const SALT_NAMES = [
 ] as const;
 
 export const DEFAULT_TABLE_PREFIX = 'wp_';
+
+/**
+ * WordPress's COOKIEHASH for a site id. WordPress would take md5 of the site URL, which a CDN
+ * configuration cannot know in advance; a fixed hash lets a cache policy name the exact cookies.
+ */
+export function cookieHash(siteId: string): string {
+  return createHash('md5').update(`lamphp:${siteId}`).digest('hex');
+}
+
+/** The cookies that make a page personal (logged in, post password, comment author): a shared cache must key on them. */
+export function personalCookieNames(siteId: string): string[] {
+  const hash = cookieHash(siteId);
+  return ['wordpress_logged_in_', 'wp-postpass_', 'comment_author_', 'comment_author_email_', 'comment_author_url_'].map((p) => `${p}${hash}`);
+}
 /** SQLite database file, relative to the site root; `.ht` keeps the router from serving it. */
 export const SQLITE_DB_DIR = 'wp-content/database';
 export const SQLITE_DB_FILE = '.ht.sqlite';
@@ -140,6 +156,7 @@ export function renderWpConfig(settings: WpConfigSettings): string {
 
   const constants = dbConstants(db);
   for (const name of SALT_NAMES) constants.set(name, salts[name]);
+  if (settings.siteId !== undefined) constants.set('COOKIEHASH', cookieHash(settings.siteId));
   constants.set('WP_DEBUG', false);
   constants.set('FS_METHOD', 'direct');
   if (lambda) {

@@ -23,6 +23,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { ORIGIN_SECRET_HEADER, PARAMETERS, UPLOADS_PATH_PATTERN, VIEWER_HOST_FUNCTION } from '../contracts.ts';
 import { Concern } from './concern.ts';
+import { personalCookieNames } from '../../bridge/wordpress/wp-config.ts';
 import { acknowledge } from './nag.ts';
 import { globalName, parameterName } from './names.ts';
 import type { OriginSecret } from './operations.ts';
@@ -97,14 +98,25 @@ export class SiteCdn extends Concern {
       });
     } else {
       this.loadBalancer = this.albFrontDoor(fn, props.network, props.originSecret);
-      appOrigin = new origins.LoadBalancerV2Origin(this.loadBalancer, {
+      // An internal ALB reached through a CloudFront VPC origin: the secret never crosses the internet.
+      appOrigin = origins.VpcOrigin.withApplicationLoadBalancer(this.loadBalancer, {
         customHeaders,
         readTimeout,
-        // No certificate on the ALB's own name: CloudFront reaches it over HTTP (see README).
         protocolPolicy: cloudfront.OriginProtocolPolicy.HTTP_ONLY,
+        vpcOriginName: globalName(this, props.siteId, 'alb', 64),
       });
     }
     this.distribution = this.cdn(props, appOrigin);
+    // With ListBucket S3 answers a missing upload with 404 instead of 403; only for this
+    // distribution, and CloudFront only ever asks for single keys, so nothing can be listed.
+    props.storage.uploadsBucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [props.storage.uploadsBucket.bucketArn],
+        principals: [new iam.ServicePrincipal('cloudfront.amazonaws.com')],
+        conditions: { StringEquals: { 'AWS:SourceArn': this.distribution.distributionArn } },
+      }),
+    );
     this.siteUrl = `https://${props.domainName ?? this.distribution.distributionDomainName}`;
 
     this.distributionIdParameterName = parameterName(this, props.siteId, PARAMETERS.distributionId);
@@ -154,11 +166,12 @@ export class SiteCdn extends Concern {
       description: 'lamphp ALB: HTTP from CloudFront (requests without the origin secret get 403)',
       allowAllOutbound: false,
     });
-    securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP from CloudFront');
+    // CloudFront's VPC origin reaches the internal ALB from network interfaces inside the VPC.
+    securityGroup.addIngressRule(ec2.Peer.ipv4(network.vpc.vpcCidrBlock), ec2.Port.tcp(80), 'HTTP from CloudFront (VPC origin)');
     const alb = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: network.vpc,
-      vpcSubnets: network.publicSubnets,
-      internetFacing: true,
+      vpcSubnets: network.appSubnets,
+      internetFacing: false,
       securityGroup,
       dropInvalidHeaderFields: true,
     });
@@ -178,8 +191,8 @@ export class SiteCdn extends Concern {
       conditions: [elbv2.ListenerCondition.httpHeader(ORIGIN_SECRET_HEADER, [originSecret.current, ...(originSecret.previous ? [originSecret.previous] : [])])],
       action: elbv2.ListenerAction.forward([targetGroup]),
     });
+    acknowledge(securityGroup, 'AwsSolutions-EC23', 'Port 80 is open to the VPC\'s own CIDR only (a value cdk-nag cannot read at synth): CloudFront\'s VPC origin reaches the internal ALB from inside the VPC.');
     acknowledge(alb, 'AwsSolutions-ELB2', 'ALB access logs need a log bucket; CloudFront sits in front and the function logs every request.');
-    acknowledge(securityGroup, 'AwsSolutions-EC23', 'CloudFront reaches the ALB from the internet; the listener answers 403 unless the request carries the origin secret. Restricting to the CloudFront prefix list needs a per-region lookup.');
     return alb;
   }
 
@@ -201,7 +214,8 @@ export class SiteCdn extends Concern {
       minTtl: Duration.seconds(0),
       defaultTtl: Duration.seconds(0),
       maxTtl: Duration.days(365),
-      cookieBehavior: cloudfront.CacheCookieBehavior.allowList('wordpress_*', 'wp-*', 'comment_*'),
+      // Exact names (cache policies take no wildcards): the site's COOKIEHASH is fixed by its id.
+      cookieBehavior: cloudfront.CacheCookieBehavior.allowList(...personalCookieNames(props.siteId)),
       queryStringBehavior: cloudfront.CacheQueryStringBehavior.all(),
       headerBehavior: cloudfront.CacheHeaderBehavior.none(),
       enableAcceptEncodingGzip: true,
@@ -238,6 +252,7 @@ export class SiteCdn extends Concern {
       compress: true,
     };
     const admin: cloudfront.BehaviorOptions = { ...dynamic, cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED };
+    const pages: cloudfront.BehaviorOptions = { ...dynamic, cachePolicy: pagesCachePolicy };
     const assets: cloudfront.BehaviorOptions = {
       origin: appOrigin,
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -261,11 +276,15 @@ export class SiteCdn extends Concern {
     };
     return new cloudfront.Distribution(this, 'Distribution', {
       comment: `lamphp WordPress ${props.siteId}`,
-      defaultBehavior: { ...dynamic, cachePolicy: pagesCachePolicy },
+      defaultBehavior: pages,
+      // CloudFront matches behaviors in this order.
       additionalBehaviors: {
         [UPLOADS_PATH_PATTERN]: uploads,
         'wp-admin/*': admin,
         'wp-login.php': admin,
+        // Plugins and themes post to their own PHP files: those are pages, not static assets.
+        'wp-content/plugins/*.php': pages,
+        'wp-content/themes/*.php': pages,
         'wp-includes/*': assets,
         'wp-content/themes/*': assets,
         'wp-content/plugins/*': assets,
@@ -295,7 +314,7 @@ export class SiteCdn extends Concern {
       acknowledge(this.httpApi, 'AwsSolutions-APIG4', 'The API is CloudFront\'s origin; lamphp authenticates every request by the origin-secret header, and WordPress authenticates users itself.');
     }
     if (props.frontDoor === 'alb') {
-      acknowledge(d, 'AwsSolutions-CFR5', 'The ALB has no certificate for its own DNS name, so CloudFront reaches it over HTTP; use the function-url or http-api front door for TLS end to end.');
+      acknowledge(d, 'AwsSolutions-CFR5', 'CloudFront reaches the internal ALB through a VPC origin, over AWS\'s network and never the internet; the ALB has no certificate of its own.');
     }
   }
 }

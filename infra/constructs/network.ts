@@ -5,7 +5,8 @@
  * - `sqlite`: two isolated subnets, no NAT, only the free S3 gateway endpoint.
  * - `mysql`/`aurora`: public subnets with NAT, private subnets with egress for the function
  *   (Secrets Manager), isolated subnets for the database.
- * - `alb`: public subnets for the load balancer.
+ * - `alb`: an internal load balancer in the app subnets, reached by CloudFront through a VPC
+ *   origin; the VPC keeps public subnets for the internet gateway VPC origins require.
  */
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
@@ -14,7 +15,7 @@ import { Concern } from './concern.ts';
 export interface SiteNetworkProps {
   /** A database server needs egress (Secrets Manager) and subnets of its own. */
   readonly databaseServer: boolean;
-  /** The ALB front door needs public subnets. */
+  /** The ALB front door: an internet gateway (public subnets) and the VPC's CIDR for its security group. */
   readonly publicSubnets: boolean;
   /** NAT gateways when the function needs egress. @default 1 */
   readonly natGateways?: number;
@@ -23,8 +24,10 @@ export interface SiteNetworkProps {
   readonly vpcAvailabilityZones?: string[];
   /** Subnets for the function, EFS and the database (private, ≥ 2 AZs). */
   readonly vpcPrivateSubnetIds?: string[];
-  /** Public subnets for the ALB front door. */
+  /** Public subnets (unused by the stack; given for completeness). */
   readonly vpcPublicSubnetIds?: string[];
+  /** The existing VPC's IPv4 CIDR (the alb front door admits CloudFront's VPC origin from it). */
+  readonly vpcCidrBlock?: string;
 }
 
 export class SiteNetwork extends Concern {
@@ -46,14 +49,15 @@ export class SiteNetwork extends Concern {
       if (azs.length < 2 || privateIds.length !== azs.length) {
         throw new Error('vpcId needs vpcAvailabilityZones (≥ 2) and one vpcPrivateSubnetIds entry per zone.');
       }
-      if (props.publicSubnets && (props.vpcPublicSubnetIds ?? []).length !== azs.length) {
-        throw new Error('The alb front door in an existing VPC needs one vpcPublicSubnetIds entry per zone.');
+      if (props.publicSubnets && props.vpcCidrBlock === undefined) {
+        throw new Error('The alb front door in an existing VPC needs vpcCidrBlock (the VPC\'s IPv4 CIDR), and the VPC an internet gateway (CloudFront VPC origins require one).');
       }
       this.vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
         vpcId: props.vpcId,
         availabilityZones: azs,
         privateSubnetIds: privateIds,
         publicSubnetIds: props.vpcPublicSubnetIds,
+        vpcCidrBlock: props.vpcCidrBlock,
       });
       this.appSubnets = { subnets: this.vpc.privateSubnets };
       this.dataSubnets = this.appSubnets;

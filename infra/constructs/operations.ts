@@ -8,12 +8,15 @@
  */
 import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import type { Construct, IConstruct } from 'constructs';
 import {
@@ -45,6 +48,8 @@ export interface OperateProps {
   readonly installAfter?: IConstruct[];
   /** WP-Cron schedule. @default 5 minutes */
   readonly cronRate?: Duration;
+  /** Who the alarms e-mail (SNS asks the address to confirm first). @default no subscription */
+  readonly alarmEmail?: string;
 }
 
 /** The origin secret: `current` is what CloudFront sends; `previous` is still accepted after a rotation. */
@@ -60,7 +65,13 @@ export class SiteOperations extends Concern {
   private readonly handler: lambda.Function;
   private readonly provider: Provider;
   private readonly siteId: string;
-  private operated?: { install: CustomResource; cronRule: events.Rule; errorsAlarm: cloudwatch.Alarm; throttlesAlarm: cloudwatch.Alarm };
+  private operated?: {
+    install: CustomResource;
+    cronRule: events.Rule;
+    errorsAlarm: cloudwatch.Alarm;
+    throttlesAlarm: cloudwatch.Alarm;
+    alarmTopic: sns.Topic;
+  };
 
   constructor(scope: Construct, id: string, props: SiteOperationsProps) {
     super(scope, id);
@@ -128,6 +139,14 @@ export class SiteOperations extends Concern {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    // Alarms notify a topic (free while idle); subscribe e-mail, chat or paging to it.
+    const alarmTopic = new sns.Topic(this, 'AlarmTopic', { displayName: `lamphp WordPress ${this.siteId} alarms`, enforceSSL: true });
+    if (props.alarmEmail !== undefined) {
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(props.alarmEmail)) throw new Error(`alarmEmail must be an e-mail address, got "${props.alarmEmail}".`);
+      alarmTopic.addSubscription(new snsSubscriptions.EmailSubscription(props.alarmEmail));
+    }
+    for (const alarm of [errorsAlarm, throttlesAlarm]) alarm.addAlarmAction(new cloudwatchActions.SnsAction(alarmTopic));
+    acknowledge(alarmTopic, 'AwsSolutions-SNS2', 'Server-side encryption needs a customer managed KMS key (a fixed monthly cost) for CloudWatch to publish; alarm notifications carry no site data.');
     // WP-Cron runs once per tick: EventBridge invokes asynchronously, and Lambda would retry a
     // failed run twice; the next tick does whatever is still due instead.
     const cronRate = props.cronRate ?? Duration.minutes(5);
@@ -139,7 +158,7 @@ export class SiteOperations extends Concern {
     });
     const install = this.installResource(site, props);
     for (const c of props.installAfter ?? []) install.node.addDependency(c);
-    this.operated = { install, cronRule, errorsAlarm, throttlesAlarm };
+    this.operated = { install, cronRule, errorsAlarm, throttlesAlarm, alarmTopic };
   }
 
   private installResource(site: SiteFunction, props: OperateProps): CustomResource {
@@ -189,5 +208,8 @@ export class SiteOperations extends Concern {
   }
   get throttlesAlarm(): cloudwatch.Alarm {
     return this.done.throttlesAlarm;
+  }
+  get alarmTopic(): sns.Topic {
+    return this.done.alarmTopic;
   }
 }

@@ -125,6 +125,8 @@ export class SiteFunction extends Concern {
       [ENV.createDocumentRoot]: 'true',
       [ENV.sessionDir]: SESSION_DIR,
       [ENV.responseMode]: 'buffered',
+      // wp-config.php's COOKIEHASH comes from it: the cookie names CloudFront's cache policy lists.
+      [ENV.siteId]: props.siteId,
       [ENV.frontDoorTimeoutMs]: String(props.frontDoorTimeout.toMilliseconds()),
       [ENV.originSecret]: props.originSecret.current,
       [ENV.originSecretHeader]: ORIGIN_SECRET_HEADER,

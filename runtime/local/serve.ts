@@ -96,7 +96,7 @@ export async function serve(flags: ServeFlags, env: NodeJS.ProcessEnv = process.
     siteDir = path.resolve(flags.siteDir ?? path.join(cacheDir, 'sites', 'default'));
     const db = dbSettingsFromEnv(env);
     if (db.kind === 'mysql') await checkDatabaseReachable(db.host);
-    await prepareSite({ source: source.dir, siteDir, db, lambda: false, logger: log });
+    await prepareSite({ source: source.dir, siteDir, db, lambda: false, siteId: readConfig(env).siteId, logger: log });
     documentRoot = siteDir;
     log.info('wordpress ready', { source: source.origin, version: source.version, siteDir, db: db.kind });
   }

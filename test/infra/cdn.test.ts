@@ -2,6 +2,7 @@
 import vm from 'node:vm';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { cookieHash } from '../../bridge/wordpress/wp-config.ts';
 import { ORIGIN_SECRET_HEADER, VIEWER_HOST_FUNCTION } from '../../infra/contracts.ts';
 import { DOMAIN, distribution, functionEnv, ingressRules, logicalId, only, synth, wordpressFunction, type Json, type Synthesized } from './support.ts';
 
@@ -28,16 +29,16 @@ describe.each(FRONT_DOORS)('SiteCdn with the %s front door', (door) => {
   it('binds CloudFront to the origin by the secret header the bridge checks', () => {
     const s = withDoor(door);
     const env = functionEnv(s);
-    const appOrigins = (distribution(s).Origins as Json[]).filter((o) => o.CustomOriginConfig !== undefined);
+    const appOrigins = (distribution(s).Origins as Json[]).filter((o) => o.S3OriginConfig === undefined);
     expect(appOrigins).toHaveLength(1);
     expect(appOrigins[0]!.OriginCustomHeaders).toEqual([{ HeaderName: ORIGIN_SECRET_HEADER, HeaderValue: env.LAMPHP_ORIGIN_SECRET }]);
-    expect(appOrigins[0]!.CustomOriginConfig.OriginReadTimeout).toBe(30);
+    expect((appOrigins[0]!.CustomOriginConfig ?? appOrigins[0]!.VpcOriginConfig).OriginReadTimeout).toBe(30);
   });
 
   it('routes each path to its cache policy', () => {
     const s = withDoor(door);
     const d = distribution(s);
-    const appOriginId = (d.Origins as Json[]).find((o) => o.CustomOriginConfig !== undefined)!.Id;
+    const appOriginId = (d.Origins as Json[]).find((o) => o.S3OriginConfig === undefined)!.Id;
     const s3Origin = (d.Origins as Json[]).find((o) => o.S3OriginConfig !== undefined)!;
     expect(s3Origin.OriginAccessControlId).toBeDefined();
 
@@ -72,10 +73,24 @@ describe.each(FRONT_DOORS)('SiteCdn with the %s front door', (door) => {
     expect(def.FunctionAssociations).toEqual([{ EventType: 'viewer-request', FunctionARN: expect.anything() }]);
     const pages = cachePolicy(s, def.CachePolicyId);
     expect(pages.MinTTL).toBe(0);
+    // Exact cookie names (cache policies take no wildcards), from the site's fixed COOKIEHASH.
+    const hash = cookieHash('wordpress');
     expect(pages.ParametersInCacheKeyAndForwardedToOrigin.CookiesConfig).toEqual({
       CookieBehavior: 'whitelist',
-      Cookies: ['wordpress_*', 'wp-*', 'comment_*'],
+      Cookies: [`wordpress_logged_in_${hash}`, `wp-postpass_${hash}`, `comment_author_${hash}`, `comment_author_email_${hash}`, `comment_author_url_${hash}`],
     });
+    expect(functionEnv(s).LAMPHP_SITE_ID).toBe('wordpress');
+
+    // A plugin's or theme's own PHP file is a page: every method, cookies and query strings, origin Cache-Control.
+    const patterns = (d.CacheBehaviors as Json[]).map((b) => b.PathPattern);
+    for (const pattern of ['wp-content/plugins/*.php', 'wp-content/themes/*.php']) {
+      const b = behavior(s, pattern);
+      expect(b.AllowedMethods).toContain('POST');
+      expect(b.CachePolicyId).toEqual(def.CachePolicyId);
+      expect(b.OriginRequestPolicyId).toBe(ALL_VIEWER_EXCEPT_HOST_HEADER);
+      // CloudFront takes the first match: the PHP pattern must come before the static one.
+      expect(patterns.indexOf(pattern)).toBeLessThan(patterns.indexOf(pattern.replace('*.php', '*')));
+    }
   });
 
   it('publishes the distribution id for operators and grants the function invalidations on that distribution only', () => {
@@ -117,9 +132,17 @@ describe('front doors', () => {
     expect(JSON.stringify(origin.DomainName)).toContain(logicalId(s, s.site.cdn.httpApi!));
   });
 
-  it('alb: multi-value Lambda target, reachable only with the origin secret, in public subnets', () => {
+  it('alb: internal, reached through a CloudFront VPC origin, multi-value Lambda target, only with the origin secret', () => {
     const s = synth({ database: 'mysql', frontDoor: 'alb' });
-    s.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internet-facing' });
+    s.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal' });
+    const [vpcOriginId, vpcOrigin] = only(s.json, 'AWS::CloudFront::VpcOrigin');
+    expect(vpcOrigin.Properties.VpcOriginEndpointConfig).toMatchObject({
+      Arn: { Ref: logicalId(s, s.site.cdn.loadBalancer!) },
+      OriginProtocolPolicy: 'http-only',
+    });
+    const origin = (distribution(s).Origins as Json[]).find((o) => o.VpcOriginConfig !== undefined)!;
+    expect(origin.VpcOriginConfig.VpcOriginId).toEqual({ 'Fn::GetAtt': [vpcOriginId, 'Id'] });
+    expect(origin.OriginCustomHeaders).toEqual([{ HeaderName: ORIGIN_SECRET_HEADER, HeaderValue: functionEnv(s).LAMPHP_ORIGIN_SECRET }]);
     s.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
       TargetType: 'lambda',
       TargetGroupAttributes: Match.arrayWith([{ Key: 'lambda.multi_value_headers.enabled', Value: 'true' }]),
@@ -132,19 +155,37 @@ describe('front doors', () => {
       Conditions: [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: ORIGIN_SECRET_HEADER, Values: [functionEnv(s).LAMPHP_ORIGIN_SECRET] } }],
       Actions: [Match.objectLike({ Type: 'forward' })],
     });
+    // Beside the function, in subnets with no route from the internet; open to the VPC only.
     const albSubnets = only(s.json, 'AWS::ElasticLoadBalancingV2::LoadBalancer')[1].Properties.Subnets as Json[];
-    const fnSubnets = wordpressFunction(s).Properties.VpcConfig.SubnetIds as Json[];
-    expect(albSubnets.some((x) => fnSubnets.some((y) => JSON.stringify(x) === JSON.stringify(y)))).toBe(false);
+    expect(albSubnets).toEqual(wordpressFunction(s).Properties.VpcConfig.SubnetIds);
     const albSg = logicalId(s, s.site.cdn.loadBalancer!.connections.securityGroups[0]!);
-    expect(ingressRules(s.json).filter(([sg]) => sg === albSg).map(([, r]) => [r.CidrIp, r.FromPort])).toEqual([['0.0.0.0/0', 80]]);
+    expect(ingressRules(s.json).filter(([sg]) => sg === albSg).map(([, r]) => [r.CidrIp, r.FromPort])).toEqual([
+      [{ 'Fn::GetAtt': [logicalId(s, s.site.network.vpc as never), 'CidrBlock'] }, 80],
+    ]);
   });
 
-  it('nothing but the ALB is open to the world, and nothing at all over IPv6', () => {
+  it('no security group is open to the internet, in any shape', () => {
     for (const door of FRONT_DOORS) {
       const s = withDoor(door);
-      const open = ingressRules(s.json).filter(([, r]) => r.CidrIp !== undefined || r.CidrIpv6 !== undefined);
-      expect(open.map(([, r]) => r.CidrIp)).toEqual(door === 'alb' ? ['0.0.0.0/0'] : []);
+      const open = ingressRules(s.json).filter(([, r]) => typeof r.CidrIp === 'string' || r.CidrIpv6 !== undefined);
+      expect(open).toEqual([]);
     }
+  });
+
+  it('a missing upload is a 404: ListBucket for this distribution only, on the bucket only', () => {
+    const s = withDoor('function-url');
+    const statements = only(s.json, 'AWS::S3::BucketPolicy')[1].Properties.PolicyDocument.Statement as Json[];
+    const list = statements.filter((st) => [st.Action].flat().includes('s3:ListBucket'));
+    expect(list).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+        Resource: { 'Fn::GetAtt': [only(s.json, 'AWS::S3::Bucket')[0], 'Arn'] },
+        Condition: { StringEquals: { 'AWS:SourceArn': expect.anything() } },
+      },
+    ]);
+    expect(JSON.stringify(list[0]!.Condition)).toContain(logicalId(s, s.site.cdn.distribution));
   });
 });
 

@@ -59,6 +59,6 @@ describe('SiteNetwork', () => {
     expect(() => network({ databaseServer: false, publicSubnets: false, vpcId: 'vpc-1', vpcAvailabilityZones: ['a'] })).toThrow(/vpcAvailabilityZones/);
     expect(() =>
       network({ databaseServer: false, publicSubnets: true, vpcId: 'vpc-1', vpcAvailabilityZones: ['a', 'b'], vpcPrivateSubnetIds: ['s1', 's2'] }),
-    ).toThrow(/vpcPublicSubnetIds/);
+    ).toThrow(/vpcCidrBlock/);
   });
 });

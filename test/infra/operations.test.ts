@@ -30,8 +30,16 @@ describe('SiteOperations', () => {
     });
   });
 
-  it('alarms on the function\'s errors and throttles', () => {
+  it('alarms on the function\'s errors and throttles and notify an SNS topic, e-mailed when asked', () => {
     const s = sqlite();
+    const [topicId] = only(s.json, 'AWS::SNS::Topic');
+    s.template.resourceCountIs('AWS::SNS::Subscription', 0);
+    for (const [, alarm] of Object.entries(s.json.Resources as Record<string, Json>).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm')) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+    }
+    const mailed = synth({ database: 'sqlite', alarmEmail: 'ops@example.com' });
+    mailed.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: { Ref: only(mailed.json, 'AWS::SNS::Topic')[0] } });
+    expect(() => synth({ database: 'sqlite', alarmEmail: 'not an address' })).toThrow(/alarmEmail must be an e-mail address/);
     for (const metric of ['Errors', 'Throttles']) {
       s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: metric,
