@@ -96,10 +96,13 @@ function avoidSpecial(line: Bytes): Bytes {
   return line;
 }
 
-/** What PHP does with a header() line before anyone else sees it: refuses CR/LF/NUL, strips trailing whitespace. */
+/**
+ * What PHP does with a header() line before anyone else sees it (main/SAPI.c): cuts trailing
+ * whitespace (a trailing CR/LF included) first, then refuses a line that still holds CR, LF or NUL.
+ */
 function phpSends(line: Bytes): Bytes | undefined {
-  if (/[\r\n\0]/.test(line)) return undefined;
-  return line.replace(/[ \t\n\v\f\r]+$/, '');
+  const cut = line.replace(/[ \t\n\v\f\r]+$/, '');
+  return /[\r\n\0]/.test(cut) ? undefined : cut;
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
