@@ -108,7 +108,7 @@ const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 /** PHP versions lamphp runs (each a `@php-wasm/node-<version>` package), and the one it runs unless told. */
 export const PHP_VERSIONS = ['8.2', '8.3', '8.4', '8.5'] as const;
 export type PhpVersion = (typeof PHP_VERSIONS)[number];
-export const DEFAULT_PHP_VERSION: PhpVersion = '8.3';
+export const DEFAULT_PHP_VERSION: PhpVersion = '8.5';
 
 function str(env: Env, name: string): string | undefined {
   const v = env[name];

@@ -16,6 +16,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { ARCHES, DEFAULT_PHP_VERSION, zipName } from '../layer/contents.ts';
 import { frontDoorTimeout, SiteCdn, type FrontDoor } from './constructs/cdn.ts';
 import { keepFlatLogicalIds } from './constructs/concern.ts';
 import { SiteDatabase } from './constructs/database.ts';
@@ -49,7 +50,7 @@ export interface WordPressOnLambdaProps {
    * SQLite writers. Unset by default (new accounts may have a limit of 10 and cannot reserve any).
    */
   readonly reservedConcurrency?: number;
-  /** Path of the lamphp layer zip. @default 'dist/lamphp-layer-php8.3.zip' */
+  /** Path of the lamphp layer zip. @default DEFAULT_LAYER_ZIP (dist/lamphp-layer-php8.5.zip) */
   readonly layerZip?: string;
   /**
    * The WordPress zip the install puts on EFS, uploaded as a CDK asset (infra/wordpress-asset.ts
@@ -98,7 +99,8 @@ export interface WordPressOnLambdaProps {
   readonly priceClass?: cloudfront.PriceClass;
 }
 
-export const DEFAULT_LAYER_ZIP = 'dist/lamphp-layer-php8.3.zip';
+/** What `lamphp layer build` writes by default (its default PHP version, both architectures). */
+export const DEFAULT_LAYER_ZIP = `dist/${zipName(DEFAULT_PHP_VERSION, ARCHES, false)}`;
 
 export class WordPressOnLambda extends Construct {
   readonly siteId: string;

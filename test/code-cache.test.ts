@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODE_VERSION_FILE, CodeTreeCache } from '../bridge/engine/php-wasm/code-cache.ts';
 import type { PhpWasmEngine } from '../bridge/engine/php-wasm/index.ts';
 import { memoryLogger } from '../bridge/log.ts';
+import { DEFAULT_PHP_VERSION } from '../bridge/config.ts';
 import { FsOpCounter, patchFs } from '../bench/fsops/counter.ts';
 import type { CgiRequest } from '../bridge/engine/engine.ts';
 import { startEngine } from './engine-helpers.ts';
@@ -21,7 +22,7 @@ async function runtime(processId: number): Promise<Php> {
     loadNodeRuntime(version: string, options: object): Promise<number>;
   };
   const { PHP } = (await import('@php-wasm/universal')) as unknown as { PHP: new (runtime: number) => Php };
-  return new PHP(await loadNodeRuntime('8.3', { emscriptenOptions: { processId } }));
+  return new PHP(await loadNodeRuntime(DEFAULT_PHP_VERSION, { emscriptenOptions: { processId } }));
 }
 
 /** One request's worth of PHP, bracketed the way the worker brackets a request. */

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { OutputCapture } from '../bridge/engine/php-wasm/cli.ts';
 import { createPhpWasmEngine, type PhpWasmEngine } from '../bridge/engine/php-wasm/index.ts';
 import { memoryLogger } from '../bridge/log.ts';
+import { DEFAULT_PHP_VERSION } from '../bridge/config.ts';
 import { rejection } from './engine-helpers.ts';
 
 describe('OutputCapture', () => {
@@ -55,7 +56,7 @@ describe('console runtimes of the engine', () => {
       queue: 10,
       maxRequestsPerRuntime: 1000,
       sessionDir: path.join(root, 'sessions'),
-      phpVersion: '8.3',
+      phpVersion: DEFAULT_PHP_VERSION,
       logger: memoryLogger(),
     });
   }, 60_000);

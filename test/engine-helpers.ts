@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { CgiRequest, CgiResponse } from '../bridge/engine/engine.ts';
 import { createPhpWasmEngine, type PhpWasmEngine, type PhpWasmEngineOptions } from '../bridge/engine/php-wasm/index.ts';
 import { memoryLogger } from '../bridge/log.ts';
+import { DEFAULT_PHP_VERSION } from '../bridge/config.ts';
 
 export const PHP_ROOT = fileURLToPath(new URL('./fixtures/php', import.meta.url));
 
@@ -49,7 +50,7 @@ export async function startEngine(options: Partial<PhpWasmEngineOptions> = {}) {
     queue: 10,
     maxRequestsPerRuntime: 1000,
     sessionDir,
-    phpVersion: '8.3',
+    phpVersion: DEFAULT_PHP_VERSION,
     logger,
     ...options,
   });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { EngineError } from '../bridge/engine/engine.ts';
 import { createPhpWasmEngine } from '../bridge/engine/php-wasm/index.ts';
 import { memoryLogger } from '../bridge/log.ts';
+import { DEFAULT_PHP_VERSION } from '../bridge/config.ts';
 import { PHP_ROOT, cgi, inSeconds, json, rejection, startEngine, text } from './engine-helpers.ts';
 
 describe('concurrency', () => {
@@ -200,7 +201,7 @@ describe('lifecycle', () => {
   });
 
   it('rejects EBOOT with a readable message when PHP cannot start', async () => {
-    const options = { workers: 1, queue: 0, maxRequestsPerRuntime: 1000, phpVersion: '8.3', logger: memoryLogger() };
+    const options = { workers: 1, queue: 0, maxRequestsPerRuntime: 1000, phpVersion: DEFAULT_PHP_VERSION, logger: memoryLogger() };
     const error = await createPhpWasmEngine({ ...options, documentRoot: '/nonexistent/lamphp-root', sessionDir: '/tmp' }).catch((e: EngineError) => e);
     expect(error).toBeInstanceOf(EngineError);
     expect((error as EngineError).code).toBe('EBOOT');

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyBy, FsOpCounter, patchFs, wrapFs } from '../bench/fsops/counter.ts';
 import { countingNodeFsMountHandler } from '../bench/fsops/nodefs.ts';
+import { DEFAULT_PHP_VERSION } from '../bridge/config.ts';
 
 /** The Emscripten FS calls the NODEFS test makes. */
 interface EmscriptenFS {
@@ -132,7 +133,7 @@ describe('a counting php-wasm mount', () => {
     fs.mkdirSync(site, { recursive: true });
     fs.writeFileSync(path.join(site, 'data.json'), '{"a":1}');
     fs.writeFileSync(path.join(site, 'index.php'), '<?php echo "x";');
-    const php = new PHP(await loadNodeRuntime('8.3', { emscriptenOptions: { processId: 1 } }));
+    const php = new PHP(await loadNodeRuntime(DEFAULT_PHP_VERSION, { emscriptenOptions: { processId: 1 } }));
     try {
       const mounted = new FsOpCounter({ traceLimit: 50 });
       await php.mount('/srv', countingNodeFsMountHandler(site, mounted));

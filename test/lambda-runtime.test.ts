@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmulator, type Emulator, type InvokeResult } from './support/runtime-api-emulator.ts';
+import { DEFAULT_PHP_VERSION } from '../bridge/config.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
 const bootstrap = path.join(repo, 'runtime/lambda/bootstrap');
@@ -101,7 +102,7 @@ describe('the Lambda runtime with PHP', () => {
     const r = await emu.invoke(urlEvent('/hello.php', 'name=lambda'));
     expectResponse(r);
     expect(r.json.statusCode).toBe(200);
-    expect(decoded(r.json)).toBe('Hello from PHP 8.3 GET lambda 123.123.123.123');
+    expect(decoded(r.json)).toBe(`Hello from PHP ${DEFAULT_PHP_VERSION} GET lambda 123.123.123.123`);
     expect(r.json.cookies).toEqual(['a=1', 'b=2']);
     expect(r.json.headers['x-hello']).toBe('yes');
     // Warm: a second invocation on the same sandbox.

@@ -15,6 +15,7 @@ import { extractZip, readZip } from '../layer/zip.ts';
 import { startEmulator, type Emulator, type InvokeResult } from './support/runtime-api-emulator.ts';
 import { serve } from '../runtime/local/serve.ts';
 import { memoryLogger } from '../bridge/log.ts';
+import { DEFAULT_PHP_VERSION } from '../bridge/config.ts';
 import { REPO, TEST_CACHE_DIR } from './support/wordpress.ts';
 
 const NODE = fs.realpathSync(fs.existsSync(path.join(REPO, 'node_modules/.bin/node')) ? path.join(REPO, 'node_modules/.bin/node') : process.execPath);
@@ -194,7 +195,7 @@ describe('the default layer (nodejs24.x + AWS_LAMBDA_EXEC_WRAPPER=/opt/lamphp/bo
     try {
       const hello = await get(rt, '/hello.php', 'name=layer');
       expect(hello.status).toBe(200);
-      expect(hello.body).toBe('Hello from PHP 8.3 layer');
+      expect(hello.body).toBe(`Hello from PHP ${DEFAULT_PHP_VERSION} layer`);
 
       const home = await get(rt, '/');
       expect(home.status).toBe(200);
@@ -255,7 +256,7 @@ describe('reproducibility', () => {
     });
     expect(r.stderr).toMatch(/\[4\/4\] zip/);
     expect(r.status).toBe(0);
-    return fs.readFileSync(path.join(dir, 'dist/lamphp-layer-php8.3.zip'));
+    return fs.readFileSync(path.join(dir, `dist/lamphp-layer-php${DEFAULT_PHP_VERSION}.zip`));
   }
 
   it('two builds from separate copies (different paths, mtimes, umask, time zone) are byte-identical and match the allow-list', () => {
@@ -310,7 +311,7 @@ describe('the self-contained layer (provided.al2023)', () => {
     const rt = await startBootstrap(path.join(opt, 'bootstrap'), opt, siteWithHello('node-x64'));
     try {
       const hello = await get(rt, '/hello.php');
-      expect(hello).toEqual({ status: 200, body: 'Hello from PHP 8.3 ' });
+      expect(hello).toEqual({ status: 200, body: `Hello from PHP ${DEFAULT_PHP_VERSION} ` });
       const exe = fs.readlinkSync(`/proc/${rt.child.pid}/exe`);
       expect(exe).toBe(path.join(opt, 'lamphp/node/bin/node'));
     } finally {
@@ -343,7 +344,7 @@ describe('the self-contained layer (provided.al2023)', () => {
     const rt = await startBootstrap(path.join(opt, 'bootstrap'), opt, siteWithHello('node-arm64'), { env: { LAMPHP_NODE: wrapper } });
     try {
       const hello = await get(rt, '/hello.php');
-      expect(hello).toEqual({ status: 200, body: 'Hello from PHP 8.3 ' });
+      expect(hello).toEqual({ status: 200, body: `Hello from PHP ${DEFAULT_PHP_VERSION} ` });
       const maps = fs.readFileSync(`/proc/${rt.child.pid}/maps`, 'utf8');
       expect(maps).toContain(path.join(opt, 'lamphp/node_modules/fs-ext-extra-prebuilt/binaries/fs-ext-linux-arm64-node-24.0.0.node'));
     } finally {

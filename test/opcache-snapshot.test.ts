@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PhpWasmEngine } from '../bridge/engine/php-wasm/index.ts';
 import { SNAPSHOT_DIR } from '../bridge/engine/php-wasm/opcache-snapshot.ts';
+import { DEFAULT_PHP_VERSION } from '../bridge/config.ts';
 import type { CgiRequest } from '../bridge/engine/engine.ts';
 import { startEngine } from './engine-helpers.ts';
 
@@ -59,7 +60,7 @@ describe('opcache snapshots', () => {
     }
     const snapshots = fs.readdirSync(dir);
     expect(snapshots).toHaveLength(1);
-    expect(snapshots[0]).toMatch(/^php8\.3-[0-9a-f]{16}\.bin$/);
+    expect(snapshots[0]).toMatch(new RegExp(`^php${DEFAULT_PHP_VERSION.replace('.', '\\.')}-[0-9a-f]{16}\\.bin$`));
 
     const second = await start();
     expect((await get(second, 'list.php')).split(',')).toEqual(expect.arrayContaining(['lib.php.bin', 'page.php.bin']));

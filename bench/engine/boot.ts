@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createPhpWasmEngine } from '../../bridge/engine/php-wasm/index.ts';
 import { memoryLogger } from '../../bridge/log.ts';
+import { DEFAULT_PHP_VERSION } from '../../bridge/config.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, workers: { type: 'string', default: '2' }, variant: { type: 'string' } } });
 if (values.variant) {
@@ -18,7 +19,7 @@ if (values.variant) {
   const started = performance.now();
   const engine = await createPhpWasmEngine({
     documentRoot: root, workers: Number(values.workers), queue: 10, maxRequestsPerRuntime: 1000, sessionDir: root,
-    phpVersion: '8.3', shareWasm: values.variant === 'shared', logger,
+    phpVersion: DEFAULT_PHP_VERSION, shareWasm: values.variant === 'shared', logger,
   });
   const readyMs = performance.now() - started;
   await engine.close();

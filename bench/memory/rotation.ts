@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import { createPhpWasmEngine } from '../../bridge/engine/php-wasm/index.ts';
 import { createLogger } from '../../bridge/log.ts';
+import { DEFAULT_PHP_VERSION } from '../../bridge/config.ts';
 
 const { values } = parseArgs({
   options: { requests: { type: 'string', default: '5000' }, quota: { type: 'string', default: '500' }, mode: { type: 'string' } },
@@ -35,7 +36,7 @@ const mib = () => Math.round(process.memoryUsage().rss / 1048576);
 for (const rotation of [values.mode as 'overlap' | 'sequential']) {
   const engine = await createPhpWasmEngine({
     documentRoot: root, workers: 1, queue: 10, maxRequestsPerRuntime: quota, rotation,
-    sessionDir: root, phpVersion: '8.3', logger: createLogger({ level: 'warn' }),
+    sessionDir: root, phpVersion: DEFAULT_PHP_VERSION, logger: createLogger({ level: 'warn' }),
   });
   const samples: number[] = [];
   const after = mib();

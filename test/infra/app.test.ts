@@ -52,7 +52,7 @@ describe('the app', () => {
     const defaults = propsFromContext(() => undefined);
     expect(defaults.database).toBe('sqlite');
     expect(defaults.frontDoor).toBe('function-url');
-    expect(defaults.layerZip).toMatch(/dist\/lamphp-layer-php8\.3\.zip$/);
+    expect(defaults.layerZip).toMatch(/dist\/lamphp-layer-php8\.5\.zip$/);
     const ctx: Record<string, string> = {
       database: 'aurora',
       frontDoor: 'alb',
