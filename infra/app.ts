@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readCdkJson } from './feature-flags.ts';
 import { resolveWordPressAsset } from './wordpress-asset.ts';
@@ -64,6 +64,15 @@ function list(ctx: Context, key: string): string[] | undefined {
   const s = String(v).trim();
   if (s.startsWith('[')) return (JSON.parse(s) as unknown[]).map(String);
   return s.split(',').map((x) => x.trim()).filter((x) => x !== '');
+}
+
+/** CloudWatch Logs accepts only its own list of retention periods. */
+function retention(ctx: Context): logs.RetentionDays | undefined {
+  const days = num(ctx, 'logRetentionDays');
+  if (days === undefined) return undefined;
+  const allowed = Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number' && v !== logs.RetentionDays.INFINITE);
+  if (!allowed.includes(days)) throw new Error(`Context "logRetentionDays" must be one of ${allowed.join(', ')}, got "${days}".`);
+  return days as logs.RetentionDays;
 }
 
 function fromRoot(p: string): string {
@@ -123,7 +132,7 @@ export function propsFromContext(ctx: Context): ContextProps {
     vpcPublicSubnetIds: list(ctx, 'publicSubnetIds'),
     vpcCidrBlock: text(ctx, 'vpcCidrBlock'),
     alarmEmail: text(ctx, 'alarmEmail'),
-    logRetention: num(ctx, 'logRetentionDays') as logs.RetentionDays | undefined,
+    logRetention: retention(ctx),
   };
 }
 

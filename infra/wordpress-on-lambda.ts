@@ -102,6 +102,35 @@ export interface WordPressOnLambdaProps {
 /** What `lamphp layer build` writes by default (its default PHP version, both architectures). */
 export const DEFAULT_LAYER_ZIP = `dist/${zipName(DEFAULT_PHP_VERSION, ARCHES, false)}`;
 
+/** Options that cannot work together are refused at synth, each with what to do instead. */
+function refuseMismatches(props: WordPressOnLambdaProps): void {
+  const refuse = (message: string) => {
+    throw new Error(message);
+  };
+  if (props.domainName !== undefined && props.certificateArn === undefined) {
+    refuse('domainName needs certificateArn: an ACM certificate in us-east-1 covering the domain.');
+  }
+  if (props.certificateArn !== undefined && props.domainName === undefined) {
+    refuse('certificateArn needs domainName: the name the certificate covers, which CloudFront will serve.');
+  }
+  const server = props.database !== 'sqlite';
+  const serverOnly = { natGateways: props.natGateways, rdsProxy: props.rdsProxy, deletionProtection: props.deletionProtection };
+  for (const [name, value] of Object.entries(serverOnly)) {
+    if (!server && value !== undefined) {
+      refuse(`${name} applies to the mysql and aurora databases; the sqlite shape has no database server${name === 'natGateways' ? ' and no NAT gateway by design (zero fixed cost)' : ''}.`);
+    }
+  }
+  if (props.database !== 'aurora' && (props.auroraMinCapacity !== undefined || props.auroraMaxCapacity !== undefined)) {
+    refuse('auroraMinCapacity and auroraMaxCapacity apply to the aurora database only.');
+  }
+  if ((props.auroraMinCapacity ?? 0) > (props.auroraMaxCapacity ?? 2)) {
+    refuse(`auroraMinCapacity (${props.auroraMinCapacity}) must not exceed auroraMaxCapacity (${props.auroraMaxCapacity ?? 2}).`);
+  }
+  if (props.databaseInstanceType !== undefined && props.database !== 'mysql') {
+    refuse('databaseInstanceType applies to the mysql database only (aurora scales in ACU).');
+  }
+}
+
 export class WordPressOnLambda extends Construct {
   readonly siteId: string;
   readonly network: SiteNetwork;
@@ -118,9 +147,7 @@ export class WordPressOnLambda extends Construct {
     if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(siteId)) {
       throw new Error(`siteId must be lower-case letters, digits and dashes, got "${siteId}".`);
     }
-    if (props.domainName !== undefined && props.certificateArn === undefined) {
-      throw new Error('domainName needs certificateArn: an ACM certificate in us-east-1 covering the domain.');
-    }
+    refuseMismatches(props);
     this.siteId = siteId;
     keepFlatLogicalIds(this);
     const kind = props.database;

@@ -100,6 +100,9 @@ export class SiteDatabase extends Concern {
       acknowledge(cluster, 'AwsSolutions-RDS14', 'Backtrack is not used: 7-day automated backups give point-in-time restore.');
     }
     acknowledge(this.secret, 'AwsSolutions-SMG4', 'Rotation needs a rotation function with network access to the database; WordPress reads the password once per runtime start, so rotation is left as an opt-in.');
+    if (!deletionProtection) {
+      acknowledge(this.server, 'AwsSolutions-RDS10', 'Deletion protection was turned off on purpose (deletionProtection=false): the database is deleted with the stack, without a final snapshot.');
+    }
     acknowledge(this.server, 'AwsSolutions-RDS11', 'The port is not a security boundary here: the database security group admits 3306 only from the function (or its RDS Proxy).');
 
     if (props.rdsProxy === false) {
