@@ -5,6 +5,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { LamphpError } from './errors.ts';
+import { pathPatternProblems } from './deny-rules.ts';
 import type { LogLevel } from './log.ts';
 
 export interface CachePolicySettings {
@@ -84,6 +85,10 @@ export interface Config {
   opcacheSnapshot: boolean;
   /** php-wasm's loadable extensions to load in every runtime, e.g. `['intl']`. */
   phpExtensions: PhpExtension[];
+  /** More paths never served (glob patterns relative to the document root; deny-rules.ts). */
+  denyPaths: string[];
+  /** Paths where the backup, database and configuration families may be served (never dotfiles or PHP source). */
+  allowPaths: string[];
 }
 
 /** php-wasm's extensions shipped as separate files, loaded only when asked for. */
@@ -102,6 +107,18 @@ function extensions(env: Env, name: string): PhpExtension[] {
 }
 
 export type Env = Record<string, string | undefined>;
+
+/** A comma-separated list of glob patterns relative to the document root. */
+function patterns(env: Env, name: string): string[] {
+  const raw = str(env, name);
+  if (raw === undefined) return [];
+  const list = raw.split(',').map((p) => p.trim()).filter(Boolean);
+  const problems = pathPatternProblems(list);
+  if (problems.length > 0) {
+    throw new LamphpError('EINVALIDCONFIG', `${name}: ${problems.join('; ')}. Give comma-separated patterns relative to the document root, e.g. "private/**,*.csv".`);
+  }
+  return list;
+}
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
@@ -198,6 +215,8 @@ export function readConfig(env: Env = process.env, overrides: Partial<Config> = 
     codeRevalidateMs: int(env, 'LAMPHP_CODE_REVALIDATE_MS', 2000),
     opcacheSnapshot: bool(env, 'LAMPHP_OPCACHE_SNAPSHOT', true),
     phpExtensions: extensions(env, 'LAMPHP_PHP_EXTENSIONS'),
+    denyPaths: patterns(env, 'LAMPHP_DENY_PATHS'),
+    allowPaths: patterns(env, 'LAMPHP_ALLOW_PATHS'),
     cache: {
       versioned: str(env, 'LAMPHP_CACHE_VERSIONED') ?? DEFAULT_CACHE.versioned,
       static: str(env, 'LAMPHP_CACHE_STATIC') ?? DEFAULT_CACHE.static,

@@ -9,6 +9,7 @@ import type { HeaderMap, HttpRequest, HttpResponse } from './http.ts';
 import type { Logger } from './log.ts';
 import { route, type Route } from './router.ts';
 import { htaccessAccess } from './htaccess.ts';
+import { compilePathRules } from './deny-rules.ts';
 import { buildCgiEnv } from './cgi.ts';
 import { serveStatic } from './static.ts';
 import { phpCacheControl } from './cache-control.ts';
@@ -86,6 +87,7 @@ export function createBridge({ config, engine, logger, uploads, cdn }: BridgeOpt
     frontController: config.frontController,
     uploadsDir: config.uploadsDir,
     access: htaccessAccess(config.documentRoot, { revalidateMs: config.codeRevalidateMs }),
+    paths: compilePathRules(config.denyPaths, config.allowPaths),
   };
   const staticOptions = { uploadsDir: config.uploadsDir, policy: config.cache };
 

@@ -41,7 +41,7 @@ const SECTION_OPEN = /^<\s*([A-Za-z]+)\b\s*(.*?)\s*>$/;
 const SECTION_CLOSE = /^<\/\s*([A-Za-z]+)\s*>$/;
 
 /** Glob of `<Files "…">` (`*`, `?`, `[…]`) as a whole-name RegExp. */
-function globToRegExp(glob: string): RegExp {
+export function globToRegExp(glob: string): RegExp {
   let out = '';
   for (let i = 0; i < glob.length; i++) {
     const ch = glob[i]!;

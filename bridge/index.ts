@@ -26,5 +26,6 @@ export { createBridge } from './handler.ts';
 export type { CdnInvalidator, InvalidationOutcome } from './cdn/invalidation.ts';
 export { cdnInvalidatorFromEnv, createCdnInvalidator, createCloudFrontClient, invalidationPaths } from './cdn/invalidation.ts';
 export { errorPage } from './pages.ts';
+export { compilePathRules } from './deny-rules.ts';
 export type { EventAdapter, AdapterContext, SourceKind } from './events/index.ts';
 export { detectSource, EventError, resultFits } from './events/index.ts';

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { encodePath, headerSafeQuery, normalisePath } from './paths.ts';
+import { denyRule, PHP_LIKE, type DenyOptions, type PathRules } from './deny-rules.ts';
 
 export type Route =
   | { kind: 'php'; scriptName: string; scriptFilename: string; pathInfo: string }
@@ -27,6 +28,8 @@ export interface RouterOptions {
   realpath?: (absolutePath: string) => string;
   /** The application's own access rules (its `.htaccess` files, htaccess.ts). */
   access?: { check(segments: readonly string[]): { source: string } | null };
+  /** LAMPHP_DENY_PATHS / LAMPHP_ALLOW_PATHS, compiled (deny-rules.ts). */
+  paths?: PathRules;
 }
 
 export const statProbe: FileProbe = (absolutePath) => {
@@ -44,37 +47,11 @@ export const statProbe: FileProbe = (absolutePath) => {
 
 // Case-insensitive: a case-insensitive filesystem (a laptop) must not leak `X.PHP` as text.
 const PHP_SCRIPT = /\.php$/i;
-/** Extensions some server somewhere executes as PHP; we only run `.php`, and never serve these. */
-const PHP_LIKE = /\.(php\d*|phtml|pht|phps|phar|inc)$/i;
-// In uploads also catch `shell.php.jpg`, which Apache's AddHandler would execute.
-const PHP_LIKE_ANYWHERE = /\.(php\d*|phtml|pht|phps|phar|inc)(\.|$)/i;
-const BACKUP = /(~|\.(sql(\.[a-z0-9]+)?|bak|log|swp|swo|old|orig|save))$|^#.*#$/i;
 const DIRECTORY_INDEX = ['index.php', 'index.html'];
 
-const deny = (status: 403 | 404, reason: string): Route => ({ kind: 'deny', status, reason });
+export { denyRule } from './deny-rules.ts';
 
-/**
- * Deny rules on decoded segments. Trailing dots and spaces are ignored for matching because
- * some filesystems (and some copies from them) treat `x.php.` as `x.php`.
- */
-export function denyRule(segments: readonly string[], uploadsDir: string): Route | null {
-  const uploads = uploadsDir.split('/').filter(Boolean).map((s) => s.toLowerCase());
-  const inUploads =
-    uploads.length > 0 &&
-    segments.length > uploads.length &&
-    uploads.every((s, i) => segments[i].toLowerCase() === s);
-  for (let i = 0; i < segments.length; i++) {
-    const raw = segments[i];
-    const name = raw.replace(/[. ]+$/, '') || raw;
-    const lower = name.toLowerCase();
-    if (raw.startsWith('.') && !(i === 0 && raw === '.well-known')) return deny(404, 'dotfile');
-    if (lower.startsWith('wp-config.php')) return deny(404, 'wp-config');
-    if (BACKUP.test(name) || lower === 'error_log') return deny(404, 'backup-or-log');
-    if (lower.startsWith('composer.')) return deny(404, 'composer');
-    if (inUploads && i >= uploads.length && PHP_LIKE_ANYWHERE.test(raw)) return deny(403, 'php-in-uploads');
-  }
-  return null;
-}
+const deny = (status: 403 | 404, reason: string): Route => ({ kind: 'deny', status, reason });
 
 function isInside(root: string, target: string): boolean {
   const rel = path.relative(root, target);
@@ -85,12 +62,17 @@ export function route(request: { path: string; query: string }, options: RouterO
   const probe = options.probe ?? statProbe;
   const realpath = options.realpath ?? fs.realpathSync.native;
   const root = path.resolve(options.documentRoot);
+  const rules: DenyOptions = { uploadsDir: options.uploadsDir, ...(options.paths && { paths: options.paths }) };
+  const denied = (segs: readonly string[], file = false): Route | null => {
+    const d = denyRule(segs, { ...rules, file });
+    return d && deny(d.status, d.reason);
+  };
 
   const norm = normalisePath(request.path, { encodedSlash: 'keep' });
   if (!norm.ok) return { kind: 'bad', status: 400, reason: norm.reason };
   const { segments, trailingSlash } = norm;
-  const denied = denyRule(segments, options.uploadsDir);
-  if (denied) return denied;
+  const pathDenied = denied(segments);
+  if (pathDenied) return pathDenied;
   const appRule = options.access?.check(segments);
   if (appRule) return deny(403, `htaccess ${appRule.source}`);
 
@@ -98,23 +80,44 @@ export function route(request: { path: string; query: string }, options: RouterO
   const urlPath = (segs: readonly string[]) => '/' + segs.join('/');
   if (!isInside(root, hostPath(segments))) return deny(404, 'outside-root');
 
-  // The symlink-resolved target must stay in the root and pass the same deny rules.
-  const checkReal = (segs: readonly string[]): Route | null => {
-    let realRoot: string;
-    let realTarget: string;
+  let realRoot: string | undefined;
+  /** Where a path really is, relative to the real root; null when it resolves outside (or vanished). */
+  const realRelative = (segs: readonly string[]): string[] | null => {
     try {
-      realRoot = realpath(root);
-      realTarget = realpath(hostPath(segs));
+      realRoot ??= realpath(root);
+      const target = realpath(hostPath(segs));
+      if (!isInside(realRoot, target)) return null;
+      const rel = path.relative(realRoot, target);
+      return rel === '' ? [] : rel.split(path.sep);
     } catch {
-      return deny(404, 'vanished');
+      return null;
     }
-    if (!isInside(realRoot, realTarget)) return deny(404, 'symlink-outside-root');
-    const rel = path.relative(realRoot, realTarget);
-    return rel === '' ? null : denyRule(rel.split(path.sep), options.uploadsDir);
+  };
+  // What resolves outside the root does not exist for the router: a symlinked directory pointing
+  // elsewhere answers the same for its present and absent files.
+  const exists = (segs: readonly string[]): 'file' | 'dir' | null => {
+    const kind = probe(hostPath(segs));
+    return kind !== null && realRelative(segs) !== null ? kind : null;
+  };
+
+  // An existing file is judged by the name it was asked for and by its symlink-resolved target.
+  const checkReal = (segs: readonly string[], as: 'php' | 'static'): Route | null => {
+    const own = denied(segs, true);
+    if (own) return own;
+    const rel = realRelative(segs);
+    if (rel === null) return deny(404, 'vanished');
+    if (rel.length === 0) return null;
+    const target = denied(rel, true);
+    if (target) return target;
+    const name = rel[rel.length - 1]!;
+    // A harmless name never serves a script's source; a script name never runs what is not a script.
+    if (as === 'static' && (PHP_SCRIPT.test(name) || PHP_LIKE.test(name))) return deny(404, 'script-source');
+    if (as === 'php' && !PHP_SCRIPT.test(name)) return deny(404, 'not-a-script');
+    return null;
   };
 
   const php = (segs: readonly string[], pathInfo: string): Route => {
-    const real = checkReal(segs);
+    const real = checkReal(segs, 'php');
     if (real) return real;
     return { kind: 'php', scriptName: urlPath(segs), scriptFilename: hostPath(segs), pathInfo };
   };
@@ -123,21 +126,21 @@ export function route(request: { path: string; query: string }, options: RouterO
     const name = segs[segs.length - 1];
     if (PHP_SCRIPT.test(name)) return php(segs, '');
     if (PHP_LIKE.test(name)) return deny(404, 'script-source');
-    const real = checkReal(segs);
+    const real = checkReal(segs, 'static');
     if (real) return real;
     return { kind: 'static', filePath: hostPath(segs), urlPath: urlPath(segs) };
   };
 
   // A `%2F` is only passed on inside PATH_INFO, after the script (nginx decodes it there too).
   const encodedSlash = segments.findIndex((s) => s.includes('/'));
-  const kind = segments.length === 0 ? 'dir' : encodedSlash !== -1 ? null : probe(hostPath(segments));
+  const kind = segments.length === 0 ? 'dir' : encodedSlash !== -1 ? null : exists(segments);
   if (kind === 'file' && !trailingSlash) return file(segments);
 
   // `/script.php/extra/path`: the first `.php` segment that is a real file is the script.
   const lastCandidate = encodedSlash !== -1 ? encodedSlash : trailingSlash ? segments.length : segments.length - 1;
   for (let i = 0; i < lastCandidate; i++) {
     const prefix = segments.slice(0, i + 1);
-    if (PHP_SCRIPT.test(segments[i]) && probe(hostPath(prefix)) === 'file') {
+    if (PHP_SCRIPT.test(segments[i]) && exists(prefix) === 'file') {
       const rest = segments.slice(i + 1);
       return php(prefix, '/' + rest.join('/') + (trailingSlash && rest.length > 0 ? '/' : ''));
     }
@@ -153,12 +156,12 @@ export function route(request: { path: string; query: string }, options: RouterO
     }
     for (const index of DIRECTORY_INDEX) {
       const segs = [...segments, index];
-      if (probe(hostPath(segs)) !== 'file') continue;
-      return denyRule(segs, options.uploadsDir) ?? file(segs);
+      if (exists(segs) !== 'file') continue;
+      return denied(segs) ?? file(segs);
     }
   }
 
   const front = options.frontController.split('/').filter(Boolean);
-  if (front.length === 0 || probe(hostPath(front)) !== 'file') return deny(404, 'no-front-controller');
+  if (front.length === 0 || exists(front) !== 'file') return deny(404, 'no-front-controller');
   return php(front, '');
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import {
   LamphpError,
   applyReconcile,
+  compilePathRules,
   createLogger,
   createS3Client,
   normalisePrefix,
@@ -61,7 +62,7 @@ export async function uploadsSync(
     throw new LamphpError('EUSAGE', 'No bucket: set LAMPHP_UPLOADS_BUCKET or pass --bucket.');
   }
   const logger = createLogger({ level: config.logLevel });
-  const layout = { documentRoot: config.documentRoot, uploadsDir: config.uploadsDir, prefix: config.uploadsPrefix };
+  const layout = { documentRoot: config.documentRoot, uploadsDir: config.uploadsDir, prefix: config.uploadsPrefix, paths: compilePathRules(config.denyPaths, config.allowPaths) };
   const bucket = store ?? s3Store(createS3Client(env, { maxAttempts: 5 }), config.uploadsBucket);
   const journal = new PendingJournal(pendingDirFor(config.documentRoot, config.uploadsDir));
   const pendingBefore = flags.dryRun ? [] : (await journal.list()).batches;

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { CachePolicySettings } from '../config.ts';
 import { staticCacheControl } from '../cache-control.ts';
-import { denyRule } from '../router.ts';
+import { denyRule, type PathRules } from '../deny-rules.ts';
 import { contentTypeOf } from '../static.ts';
 
 export interface UploadsLayout {
@@ -14,6 +14,8 @@ export interface UploadsLayout {
   uploadsDir: string;
   /** Key prefix in the bucket ('' or ending in `/`). */
   prefix: string;
+  /** LAMPHP_DENY_PATHS / LAMPHP_ALLOW_PATHS: what the router would not serve is never published. */
+  paths?: PathRules;
 }
 
 /** `LAMPHP_UPLOADS_PREFIX` as a key prefix: no leading slash, one trailing slash unless empty. */
@@ -37,12 +39,12 @@ export function hostPath(layout: UploadsLayout, rel: string): string {
  * uploads directory. A dotfile, a backup or anything PHP-like stays local (a bucket behind a
  * CDN would hand its source to anyone), and so does a path that is not a plain relative one.
  */
-export function publishable(layout: Pick<UploadsLayout, 'uploadsDir'>, rel: string): boolean {
+export function publishable(layout: Pick<UploadsLayout, 'uploadsDir' | 'paths'>, rel: string): boolean {
   const parts = rel.split('/');
   if (rel === '' || parts.some((p) => p === '' || p === '.' || p === '..')) return false;
   if (/[\u0000-\u001f\u007f\\]/.test(rel)) return false;
   const segments = [...layout.uploadsDir.split('/').filter(Boolean), ...parts];
-  return denyRule(segments, layout.uploadsDir) === null;
+  return denyRule(segments, { uploadsDir: layout.uploadsDir, file: true, ...(layout.paths && { paths: layout.paths }) }) === null;
 }
 
 export interface ObjectHeaders {

@@ -19,6 +19,7 @@ import { mapLimit, readContent } from './content.ts';
 import type { TouchedUpload } from './fs-journal.ts';
 import { hostPath, objectHeaders, objectKey, type UploadsLayout } from './objects.ts';
 import { publishableBySite } from './app-rules.ts';
+import { compilePathRules } from '../deny-rules.ts';
 import { PendingJournal, backoffMs, pendingDirFor, type PendingBatch, type PendingOp } from './pending.ts';
 import { createS3Client, s3Store, type ObjectStore } from './store.ts';
 import { createDirectUploads } from './direct.ts';
@@ -286,7 +287,7 @@ export function uploadsSyncFromConfig(
 ): UploadsSync | undefined {
   if (config.uploadsBucket === undefined) return undefined;
   return createUploadsSync({
-    layout: { documentRoot: config.documentRoot, uploadsDir: config.uploadsDir, prefix: config.uploadsPrefix },
+    layout: { documentRoot: config.documentRoot, uploadsDir: config.uploadsDir, prefix: config.uploadsPrefix, paths: compilePathRules(config.denyPaths, config.allowPaths) },
     policy: config.cache,
     store: options.store ?? s3Store(createS3Client(env), config.uploadsBucket),
     logger,

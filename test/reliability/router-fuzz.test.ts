@@ -3,7 +3,8 @@
  * secrets, to PHP under uploads, to themselves — and tens of thousands of generated paths built
  * from the tree's own names, dot segments in every spelling, and noise. Properties: the router
  * never throws; whatever it serves or runs resolves (symlinks followed) inside the root and is
- * never a secret; redirects stay same-origin and header-safe. (test/router.test.ts holds the
+ * never a secret (what resolves outside the root is missing to the router); redirects stay
+ * same-origin and header-safe. (test/router.test.ts holds the
  * fixed traversal corpus; this is its generated counterpart.)
  */
 import fs from 'node:fs';
@@ -78,6 +79,7 @@ describe('router on a real tree with symlinks, generated paths', () => {
     'env.txt', 'cfg.txt', 'wp-content/uploads/cfg.jpg', 'wp-content/uploads/evil.jpg', 'run.php', 'remote.php', 'self/x', 'dangling.txt',
     '.env', 'wp-config.php', 'wp-content/uploads/evil.php', 'dir/sub/x.php/extra/info', 'index.php/a/b/',
     'dir', 'dirlink', 'wp-content', 'wp-content/uploads', 'dir/sub', 'outdir', 'up', 'slash',
+    'dirlink/sub', 'wp-content/themes', 'wp-content/themes/t',
   );
   const detour = fc.constantFrom('zz/..', '.', '%2e', 'dir/..', 'up/..', '..', '%2e%2e', 'x/%2e%2e', '');
   const encodeSome = (text: string, mask: number[]) =>
@@ -89,7 +91,9 @@ describe('router on a real tree with symlinks, generated paths', () => {
       for (const [at, d] of detours) if (d) segs.splice(at % (segs.length + 1), 0, d);
       return '/' + encodeSome(segs.join('/'), mask) + end;
     });
-  const rawPath = fc.oneof(randomPath, knownPath);
+  // Directories inside the root without their slash: the redirects (outside ones are missing).
+  const bareDir = fc.constantFrom('/dir', '/dirlink', '/dir/sub', '/dirlink/sub', '/wp-content', '/wp-content/themes/t', '/x/../dir');
+  const rawPath = fc.oneof({ arbitrary: randomPath, weight: 10 }, { arbitrary: knownPath, weight: 10 }, { arbitrary: bareDir, weight: 1 });
 
   function resolved(r: Route): string | undefined {
     const file = r.kind === 'static' ? r.filePath : r.kind === 'php' ? r.scriptFilename : undefined;
@@ -108,7 +112,7 @@ describe('router on a real tree with symlinks, generated paths', () => {
           expect(rel.startsWith('..') || path.isAbsolute(rel), `${p} → ${target}`).toBe(false);
           expect(secrets.has(target), `${p} → ${target}`).toBe(false);
           // Whatever the symlinks, the real file passes the same deny rules as a requested one.
-          expect(denyRule(rel.split(path.sep), options.uploadsDir), `${p} → ${target}`).toBeNull();
+          expect(denyRule(rel.split(path.sep), { uploadsDir: options.uploadsDir, file: true }), `${p} → ${target}`).toBeNull();
           if (r.kind === 'static') expect(r.filePath.toLowerCase().endsWith('.php')).toBe(false);
         }
         if (r.kind === 'redirect') {
