@@ -132,8 +132,12 @@ describe('MediaWiki on SQLite', () => {
     expect(lamphp.text).toContain('DBQueryError');
   });
 
+  it('/data/wiki.sqlite is denied by the default database family', async () => {
+    expect(await status(pair.lamphp.url, '/data/wiki.sqlite')).toBe(404);
+    expect(denyReason(pair.lamphp, '/data/wiki.sqlite')).toBe('database');
+  });
+
   it.each([
-    ['/data/wiki.sqlite'],
     ['/data/locks/'],
     ['/includes/Setup.php', 'includes/.htaccess'],
     ['/maintenance/run.php', 'maintenance/.htaccess'],
