@@ -102,9 +102,8 @@ describe('every documented context key, once', () => {
     const staged = await deploy({ wordpress: wordpressZip }, {});
     expect(await deploy({ siteAssetZip: wordpressZip }, {}).then((b) => asset(b.json))).toBe(asset(staged.json));
     // A different WordPress is a different asset key: the install runs again, in update mode.
-    const other = path.join(scratch(), 'other-wordpress');
-    fs.mkdirSync(path.join(other, 'wp-includes'), { recursive: true });
-    fs.writeFileSync(path.join(other, 'wp-includes/version.php'), "<?php\n$wp_version = '6.9.9';\n");
+    const other = path.join(scratch(), 'other-wordpress.zip');
+    fs.writeFileSync(other, zipSync({ 'wordpress/wp-includes/version.php': new TextEncoder().encode("<?php\n$wp_version = '6.9.9';\n") }));
     expect(asset((await deploy({ wordpress: other }, {})).json)).not.toBe(asset(staged.json));
     const layerKey = (json: Json) => byType(json, 'AWS::Lambda::LayerVersion')[0]!.Properties.Content.S3Key as string;
     const otherLayer = path.join(scratch(), 'other-layer.zip');
