@@ -21,7 +21,7 @@ import { frontDoorTimeout, SiteCdn, type FrontDoor } from './constructs/cdn.ts';
 import { keepFlatLogicalIds } from './constructs/concern.ts';
 import { SiteDatabase } from './constructs/database.ts';
 import { acknowledge } from './constructs/nag.ts';
-import { SiteNetwork } from './constructs/network.ts';
+import { SiteNetwork, type SiteNetworkProps } from './constructs/network.ts';
 import { SiteOperations } from './constructs/operations.ts';
 import { SiteFunction } from './constructs/site-function.ts';
 import { SiteStorage } from './constructs/storage.ts';
@@ -29,7 +29,8 @@ import { SiteStorage } from './constructs/storage.ts';
 export type DatabaseKind = 'mysql' | 'aurora' | 'sqlite';
 export type { FrontDoor };
 
-export interface WordPressOnLambdaProps {
+/** The network options (NAT gateways, an existing VPC by ids) are SiteNetwork's. */
+export interface WordPressOnLambdaProps extends Omit<SiteNetworkProps, 'databaseServer' | 'publicSubnets'> {
   /** `sqlite` is the zero-fixed-cost mode: no NAT, no interface endpoints, no database server. */
   readonly database: DatabaseKind;
   /** What CloudFront talks to. @default 'function-url' */
@@ -82,17 +83,6 @@ export interface WordPressOnLambdaProps {
   readonly auroraMaxCapacity?: number;
   /** Protect the database (and snapshot it) against stack deletion. @default true */
   readonly deletionProtection?: boolean;
-  /** NAT gateways for mysql/aurora (they need Secrets Manager; sqlite never gets one). @default 1 */
-  readonly natGateways?: number;
-  /** Existing VPC (no lookups: every id comes from props/context). */
-  readonly vpcId?: string;
-  readonly vpcAvailabilityZones?: string[];
-  /** Subnets for the function, EFS and the database (private, ≥ 2 AZs). */
-  readonly vpcPrivateSubnetIds?: string[];
-  /** Public subnets of the existing VPC (unused by the stack). */
-  readonly vpcPublicSubnetIds?: string[];
-  /** The existing VPC's IPv4 CIDR: the alb front door admits CloudFront's VPC origin from it. */
-  readonly vpcCidrBlock?: string;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
   /** @default cloudfront.PriceClass.PRICE_CLASS_100 */

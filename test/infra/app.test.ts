@@ -11,7 +11,7 @@ import { TEMPLATE_PATH } from '../../infra/synth.ts';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { CDK_JSON, FLAG_EXCEPTIONS, readCdkJson, renderCdkJson } from '../../infra/feature-flags.ts';
 import { WordPressOnLambda } from '../../infra/wordpress-on-lambda.ts';
-import { bareStack, DOMAIN, EXISTING_VPC, placeholderLayer, placeholderWordPress, synth, type Json, type SiteProps } from './support.ts';
+import { auroraInExistingVpc, bareStack, placeholderLayer, placeholderWordPress, synth, type Json, type SiteProps } from './support.ts';
 
 const SHAPES: Record<string, SiteProps> = {
   'sqlite-function-url': { database: 'sqlite', frontDoor: 'function-url' },
@@ -19,14 +19,7 @@ const SHAPES: Record<string, SiteProps> = {
   'aurora-function-url': { database: 'aurora', frontDoor: 'function-url' },
   'sqlite-http-api': { database: 'sqlite', frontDoor: 'http-api' },
   'mysql-alb': { database: 'mysql', frontDoor: 'alb' },
-  'aurora-no-proxy-existing-vpc-domain': {
-    database: 'aurora',
-    rdsProxy: false,
-    vpcId: EXISTING_VPC.vpcId,
-    vpcAvailabilityZones: [...EXISTING_VPC.vpcAvailabilityZones],
-    vpcPrivateSubnetIds: [...EXISTING_VPC.vpcPrivateSubnetIds],
-    ...DOMAIN,
-  },
+  'aurora-no-proxy-existing-vpc-domain': auroraInExistingVpc(),
 };
 
 describe('cdk-nag AwsSolutions', () => {

@@ -1,12 +1,11 @@
 /** SiteDatabase: RDS MySQL or Aurora Serverless v2, its secret, and RDS Proxy. */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { EXISTING_VPC, DOMAIN, functionEnv, ingressRules, logicalId, only, synth } from './support.ts';
+import { auroraInExistingVpc, functionEnv, ingressRules, logicalId, only, synth } from './support.ts';
 
 const mysql = () => synth({ database: 'mysql' });
 const aurora = () => synth({ database: 'aurora' });
-const auroraNoProxy = () =>
-  synth({ database: 'aurora', rdsProxy: false, ...EXISTING_VPC, vpcAvailabilityZones: [...EXISTING_VPC.vpcAvailabilityZones], vpcPrivateSubnetIds: [...EXISTING_VPC.vpcPrivateSubnetIds], ...DOMAIN });
+const auroraNoProxy = () => synth(auroraInExistingVpc());
 
 describe('SiteDatabase', () => {
   it('mysql: RDS MySQL 8 t4g.micro, encrypted, 7-day backups, snapshot on delete, behind RDS Proxy', () => {

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TEMPLATE_PATH } from '../../infra/synth.ts';
-import { DOMAIN, EXISTING_VPC, synth, type Json, type SiteProps } from './support.ts';
+import { auroraInExistingVpc, synth, type Json, type SiteProps } from './support.ts';
 
 const fixture = JSON.parse(
   fs.readFileSync(path.join(import.meta.dirname, '../fixtures/infra/stateful-logical-ids.json'), 'utf8'),
@@ -21,14 +21,7 @@ const CONFIGURATIONS: Record<string, SiteProps> = {
   aurora: { database: 'aurora' },
   'sqlite-alb': { database: 'sqlite', frontDoor: 'alb' },
   'mysql-no-proxy': { database: 'mysql', frontDoor: 'http-api', rdsProxy: false },
-  'aurora-existing-vpc': {
-    database: 'aurora',
-    rdsProxy: false,
-    vpcId: EXISTING_VPC.vpcId,
-    vpcAvailabilityZones: [...EXISTING_VPC.vpcAvailabilityZones],
-    vpcPrivateSubnetIds: [...EXISTING_VPC.vpcPrivateSubnetIds],
-    ...DOMAIN,
-  },
+  'aurora-existing-vpc': auroraInExistingVpc(),
 };
 
 function kept(json: Json): Record<string, string> {

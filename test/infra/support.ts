@@ -119,6 +119,18 @@ export const EXISTING_VPC = {
   vpcAvailabilityZones: ['eu-west-1a', 'eu-west-1b'],
   vpcPrivateSubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'],
 } as const;
+/** Aurora without its proxy, in an existing VPC, with a custom domain: the shape with the most options. */
+export function auroraInExistingVpc(): SiteProps {
+  return {
+    database: 'aurora',
+    rdsProxy: false,
+    vpcId: EXISTING_VPC.vpcId,
+    vpcAvailabilityZones: [...EXISTING_VPC.vpcAvailabilityZones],
+    vpcPrivateSubnetIds: [...EXISTING_VPC.vpcPrivateSubnetIds],
+    ...DOMAIN,
+  };
+}
+
 export const DOMAIN = {
   domainName: 'blog.example.com',
   certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555',
