@@ -2,7 +2,7 @@
 export type { HttpRequest, HttpResponse, HeaderMap, Body } from './http.ts';
 export { bodyBytes, headerValue } from './http.ts';
 export type { Config, Env } from './config.ts';
-export { readConfig, PHP_VERSIONS, DEFAULT_PHP_VERSION, type PhpVersion } from './config.ts';
+export { readConfig, PHP_VERSIONS, DEFAULT_PHP_VERSION, PHP_EXTENSIONS, type PhpVersion, type PhpExtension } from './config.ts';
 export type { Logger, LogLevel } from './log.ts';
 export { createLogger } from './log.ts';
 export { LamphpError } from './errors.ts';

@@ -315,6 +315,9 @@ Writes dist/lamphp-layer-php<version>.zip (source maps beside it, not in it).
                    fetches node-linux-<arch> from the npm registry once into .cache/node-packages)
   --out DIR        output directory (default dist)
   --node-modules DIR  packages to take files from (default node_modules)
+  --extension E    build instead the optional layer of one loadable extension (intl, redis,
+                   memcached): dist/lamphp-layer-php<version>-E.zip, attached beside the main
+                   layer, with LAMPHP_PHP_EXTENSIONS=E
 `;
 
 /** Command line: `node layer/build.ts …` and `lamphp layer build …`. Returns the exit code. */
@@ -327,6 +330,7 @@ export async function main(argv: string[]): Promise<number> {
       'with-node': { type: 'boolean' },
       out: { type: 'string' },
       'node-modules': { type: 'string' },
+      extension: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -340,6 +344,17 @@ export async function main(argv: string[]): Promise<number> {
     const arch = alias[values.arch];
     if (!arch) throw new LamphpError('EUSAGE', `--arch must be x86_64 or arm64, got "${values.arch}".`);
     arches = [arch];
+  }
+  if (values.extension !== undefined) {
+    const { buildExtensionLayer } = await import('./extension-layer.ts');
+    buildExtensionLayer({
+      php: (values.php as PhpVersion | undefined) ?? DEFAULT_PHP_VERSION,
+      extension: values.extension,
+      nodeModules: path.resolve(values['node-modules'] ?? path.join(REPO, 'node_modules')),
+      outDir: path.resolve(values.out ?? path.join(REPO, 'dist')),
+      print: (line) => process.stderr.write(`${line}\n`),
+    });
+    return 0;
   }
   await buildLayer({
     php: values.php as PhpVersion | undefined,

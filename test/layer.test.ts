@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildLayer, type LayerBuildResult } from '../layer/build.ts';
+import { buildExtensionLayer } from '../layer/extension-layer.ts';
 import { extractZip, readZip } from '../layer/zip.ts';
 import { startEmulator, type Emulator, type InvokeResult } from './support/runtime-api-emulator.ts';
 import { serve } from '../runtime/local/serve.ts';
@@ -207,6 +208,23 @@ describe('the default layer (nodejs24.x + AWS_LAMBDA_EXEC_WRAPPER=/opt/lamphp/bo
       expect(bindings.length).toBeGreaterThan(0);
       for (const b of bindings) expect(b.startsWith(path.join(opt, 'lamphp/node_modules/'))).toBe(true);
       expect(rt.output()).not.toContain(REPO);
+    } finally {
+      await rt.stop();
+    }
+  });
+
+  it('the optional intl layer, unpacked into the same /opt, gives PHP intl with LAMPHP_PHP_EXTENSIONS=intl', async () => {
+    const ext = buildExtensionLayer({ php: '8.3', extension: 'intl', nodeModules: path.join(REPO, 'node_modules'), outDir: path.join(tmp, 'dist'), print: () => {} });
+    expect(fileList(fs.readFileSync(ext.zip))).toEqual([
+      '0644 lamphp/extensions/intl.json',
+      '0644 lamphp/node_modules/@php-wasm/node-8-3/jspi/extensions/intl/intl.so',
+      '0644 lamphp/shared/icu.dat',
+    ]);
+    extractZip(fs.readFileSync(ext.zip), opt);
+    fs.writeFileSync(path.join(siteDir, 'intl.php'), '<?php echo extension_loaded("intl") ? (new NumberFormatter("de_DE", NumberFormatter::DECIMAL))->format(1234.5) : "no intl";');
+    const rt = await startBootstrap(path.join(opt, 'lamphp/bootstrap'), opt, siteDir, { args: [NODE], env: { LAMPHP_PHP_EXTENSIONS: 'intl' } });
+    try {
+      expect(await get(rt, '/intl.php')).toEqual({ status: 200, body: '1.234,5' });
     } finally {
       await rt.stop();
     }
