@@ -132,21 +132,25 @@ describe('MediaWiki on SQLite', () => {
     expect(lamphp.text).toContain('DBQueryError');
   });
 
-  it('/data/wiki.sqlite is denied by the default database family', async () => {
-    expect(await status(pair.lamphp.url, '/data/wiki.sqlite')).toBe(404);
-    expect(denyReason(pair.lamphp, '/data/wiki.sqlite')).toBe('database');
+  it('its SQLite databases are denied by the default database family', async () => {
+    const files = fs.readdirSync(path.join(pair.site.root, 'data')).filter((f) => f.endsWith('.sqlite'));
+    expect(files).toContain('wiki.sqlite');
+    for (const file of files) {
+      expect(await status(pair.lamphp.url, `/data/${file}`), file).toBe(404);
+      expect(denyReason(pair.lamphp, `/data/${file}`), file).toBe('database');
+    }
   });
 
   it.each([
-    ['/data/locks/'],
+    ['/data/locks/', 'data/.htaccess'],
     ['/includes/Setup.php', 'includes/.htaccess'],
     ['/maintenance/run.php', 'maintenance/.htaccess'],
     ['/languages/Language.php', 'languages/.htaccess'],
     ['/cache/', 'cache/.htaccess'],
     ['/vendor/autoload.php', 'vendor/.htaccess'],
-  ])('%s is denied', async (urlPath, rule?: string) => {
+  ])('%s is denied by %s', async (urlPath, rule) => {
     expect(await status(pair.lamphp.url, urlPath)).toBe(403);
-    if (rule) expect(denyReason(pair.lamphp, urlPath)).toMatch(new RegExp(`^htaccess ${rule.replace('.', '\\.')}:\\d+$`));
+    expect(denyReason(pair.lamphp, urlPath)).toMatch(new RegExp(`^htaccess ${rule.replace('.', '\\.')}:\\d+$`));
   });
 });
 
