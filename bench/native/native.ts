@@ -73,6 +73,11 @@ export interface NginxFastCgiOptions {
   asRoot?: boolean;
 }
 
+/** nginx's temporary paths inside `dir`, so it starts as any user and leaves nothing behind. */
+export function nginxTempPaths(dir: string): string {
+  return ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((name) => `  ${name}_temp_path ${path.join(dir, name)};`).join('\n');
+}
+
 export function nginxFastCgiConf({ dir, root, port, workers = 1, asRoot = process.getuid?.() === 0 }: NginxFastCgiOptions): string {
   const at = (name: string) => path.join(dir, name);
   // Started by root, nginx workers would switch to nobody and lose access to a private temp tree.
@@ -91,11 +96,7 @@ http {
   access_log off;
   sendfile on;
   keepalive_requests 100000;
-  client_body_temp_path ${at('client_body')};
-  proxy_temp_path ${at('proxy')};
-  fastcgi_temp_path ${at('fastcgi')};
-  uwsgi_temp_path ${at('uwsgi')};
-  scgi_temp_path ${at('scgi')};
+${nginxTempPaths(dir)}
 
   server {
     listen 127.0.0.1:${port};

@@ -30,6 +30,8 @@ export interface PhpSupport {
 const SODIUM_PARTS = ['lib/php72compat_const.php', 'lib/php84compat_const.php', 'lib/php72compat.php', 'lib/stream-xchacha20.php', 'lib/php84compat.php'];
 const EAGER_AUTOLOAD = "require_once dirname(dirname(__FILE__)) . '/autoload.php';";
 const XCHACHA_INCLUDE = "require_once dirname(__FILE__) . '/stream-xchacha20.php';";
+/** `if (!is_callable('sodium_x')) { function sodium_x(…) {…} }`, as every compat file writes each function. */
+const GUARDED_FUNCTION = /^if \(!is_callable\('\w+'\)\) \{\n([\s\S]*?)\n\}\n/gm;
 
 function body(file: string, text: string): string {
   if (!text.startsWith('<?php')) throw new EngineError('EBOOT', `${file} does not start with <?php; sodium_compat was changed.`);
@@ -71,6 +73,11 @@ export function buildSodiumFile(sodiumHostDir: string): string {
     if (rel.endsWith('compat.php')) {
       if (!text.includes(EAGER_AUTOLOAD)) throw new EngineError('EBOOT', `${rel} no longer loads its autoloader as lamphp expects.`);
       text = text.replace(EAGER_AUTOLOAD, '').replace(XCHACHA_INCLUDE, '').replace(CONSTANT_LOOP, '');
+    }
+    if (rel.endsWith('.php') && !rel.endsWith('_const.php')) {
+      // Declared unconditionally, opcache binds them when it compiles the file instead of on every
+      // request (the prepend includes this file only where the sodium extension is absent).
+      text = text.replace(GUARDED_FUNCTION, (_m, fn: string) => fn.replace(/^ {4}/gm, ''));
     }
     return `// ---- sodium_compat/${rel}\n${text}`;
   });

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { memoryLogger } from '../../../bridge/log.ts';
 import { serve, type Serving } from '../../../runtime/local/serve.ts';
-import { fpmBinary, fpmConf, nginxBinary, NATIVE_INI } from '../../../bench/native/native.ts';
+import { fpmBinary, fpmConf, nginxBinary, nginxTempPaths, NATIVE_INI } from '../../../bench/native/native.ts';
 import { freePort, stopProcess, waitForHttp } from '../../../bench/ramp/processes.ts';
 
 export interface Side {
@@ -42,11 +42,7 @@ http {
   default_type application/octet-stream;
   access_log off;
   client_max_body_size 16m;
-  client_body_temp_path ${at('client_body')};
-  proxy_temp_path ${at('proxy')};
-  fastcgi_temp_path ${at('fastcgi')};
-  uwsgi_temp_path ${at('uwsgi')};
-  scgi_temp_path ${at('scgi')};
+${nginxTempPaths(o.dir)}
   server {
     listen 127.0.0.1:${o.port};
     root ${o.root};
