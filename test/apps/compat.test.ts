@@ -166,6 +166,12 @@ describe('Adminer (MariaDB)', () => {
   it('the journey matches php-fpm + nginx step by step', async () => {
     expectSameJourney(await journey(pair, adminerJourney(db)));
   });
+
+  // Adminer ships no .htaccess: the README's LAMPHP_DENY_PATHS (set in support/apps.ts) protects its sources.
+  it.each(['/adminer/adminer.php', '/adminer/coverage.php', '/adminer/plugins/'])('%s is denied by LAMPHP_DENY_PATHS', async (urlPath) => {
+    expect(await status(pair.lamphp.url, urlPath)).toBe(404);
+    expect(denyReason(pair.lamphp, urlPath)).toBe('deny-pattern');
+  });
 });
 
 describe('phpMyAdmin (MariaDB, cookie login)', () => {
@@ -179,5 +185,11 @@ describe('phpMyAdmin (MariaDB, cookie login)', () => {
 
   it('the journey matches php-fpm + nginx step by step', async () => {
     expectSameJourney(await journey(pair, phpmyadminJourney(db)));
+  });
+
+  // phpMyAdmin ships no .htaccess: the README's LAMPHP_DENY_PATHS (set in support/apps.ts) stands for Debian's apache.conf.
+  it.each(['/libraries/classes/Config.php', '/templates/login/form.twig', '/debian/php/Twig/autoload.php', '/var/tmp/'])('%s is denied by LAMPHP_DENY_PATHS', async (urlPath) => {
+    expect(await status(pair.lamphp.url, urlPath)).toBe(404);
+    expect(denyReason(pair.lamphp, urlPath)).toBe('deny-pattern');
   });
 });
