@@ -89,6 +89,18 @@ export interface Config {
   denyPaths: string[];
   /** Paths where the backup, database and configuration families may be served (never dotfiles or PHP source). */
   allowPaths: string[];
+  /** How PHP's mail() is delivered; undefined: not configured (refused; `serve` uses `dir`). */
+  mailTransport: MailTransportName | undefined;
+  /** The sender every message is sent as (for `ses`, a verified identity). */
+  mailFrom: string | undefined;
+  /** Folder of `.eml` files for the `dir` transport. */
+  mailDir: string | undefined;
+  /** SMTP server for the `smtp` transport, e.g. `smtp://user:pass@host:587`. */
+  smtpUrl: string | undefined;
+  /** How jobs for SES and CloudFront leave: `direct` API calls, or `outbox` objects in the uploads bucket for the relay. */
+  awsRoute: 'direct' | 'outbox';
+  /** The relay's sweep performs outbox jobs that have waited longer than this, ms. */
+  outboxRetryAfterMs: number;
 }
 
 /** php-wasm's extensions shipped as separate files, loaded only when asked for. */
@@ -105,6 +117,9 @@ function extensions(env: Env, name: string): PhpExtension[] {
   }
   return names as PhpExtension[];
 }
+
+export const MAIL_TRANSPORTS = ['ses', 'smtp', 'dir', 'off'] as const;
+export type MailTransportName = (typeof MAIL_TRANSPORTS)[number];
 
 export type Env = Record<string, string | undefined>;
 
@@ -217,6 +232,12 @@ export function readConfig(env: Env = process.env, overrides: Partial<Config> = 
     phpExtensions: extensions(env, 'LAMPHP_PHP_EXTENSIONS'),
     denyPaths: patterns(env, 'LAMPHP_DENY_PATHS'),
     allowPaths: patterns(env, 'LAMPHP_ALLOW_PATHS'),
+    mailTransport: str(env, 'LAMPHP_MAIL_TRANSPORT') === undefined ? undefined : oneOf(env, 'LAMPHP_MAIL_TRANSPORT', MAIL_TRANSPORTS, 'off'),
+    mailFrom: str(env, 'LAMPHP_MAIL_FROM'),
+    mailDir: str(env, 'LAMPHP_MAIL_DIR') === undefined ? undefined : path.resolve(str(env, 'LAMPHP_MAIL_DIR')!),
+    smtpUrl: str(env, 'LAMPHP_SMTP_URL'),
+    awsRoute: oneOf(env, 'LAMPHP_AWS_ROUTE', ['direct', 'outbox'] as const, 'direct'),
+    outboxRetryAfterMs: int(env, 'LAMPHP_OUTBOX_RETRY_MINUTES', 10, 1) * 60_000,
     cache: {
       versioned: str(env, 'LAMPHP_CACHE_VERSIONED') ?? DEFAULT_CACHE.versioned,
       static: str(env, 'LAMPHP_CACHE_STATIC') ?? DEFAULT_CACHE.static,

@@ -19,6 +19,7 @@ import { applyHeaderRule, isFinalStatus } from './response-headers.ts';
 import { uploadsServerVars, type FrontDoorLimits } from './uploads/limits.ts';
 import type { UploadsSync } from './uploads/sync.ts';
 import type { CdnInvalidator } from './cdn/invalidation.ts';
+import type { MailHandoff } from './mail/index.ts';
 
 export interface BridgeOptions {
   config: Config;
@@ -28,6 +29,8 @@ export interface BridgeOptions {
   uploads?: UploadsSync;
   /** CloudFront invalidation of the paths PHP reports stale; the engine's onMessage must be its `onMessage`. */
   cdn?: CdnInvalidator;
+  /** PHP's mail() hand-over (its transport is closed with the bridge); the engine's onMessage must include its `onMessage`. */
+  mail?: MailHandoff;
 }
 
 export interface HandleOptions {
@@ -81,7 +84,7 @@ const ENGINE_STATUS: Record<string, { status: number; detail: string }> = {
   EBOOT: { status: 500, detail: 'The page could not be generated.' },
 };
 
-export function createBridge({ config, engine, logger, uploads, cdn }: BridgeOptions): Bridge {
+export function createBridge({ config, engine, logger, uploads, cdn, mail }: BridgeOptions): Bridge {
   const routerOptions = {
     documentRoot: config.documentRoot,
     frontController: config.frontController,
@@ -274,6 +277,7 @@ export function createBridge({ config, engine, logger, uploads, cdn }: BridgeOpt
       while (background.size > 0) await Promise.allSettled([...background]);
       await uploads?.idle();
       await engine.close();
+      await mail?.close();
     },
   };
 }

@@ -24,7 +24,11 @@ export {
 } from './uploads/index.ts';
 export { createBridge } from './handler.ts';
 export type { CdnInvalidator, InvalidationOutcome } from './cdn/invalidation.ts';
-export { cdnInvalidatorFromEnv, createCdnInvalidator, createCloudFrontClient, invalidationPaths } from './cdn/invalidation.ts';
+export { cdnInvalidatorFromEnv, createCdnInvalidator, invalidationPaths } from './cdn/invalidation.ts';
+export { createCloudFrontClient } from './cdn/cloudfront-client.ts';
+export { servicesFromConfig, type BridgeServices } from './services.ts';
+export type { MailHandoff, MailStatus } from './mail/index.ts';
+export * from './outbox/index.ts';
 export { errorPage } from './pages.ts';
 export { compilePathRules } from './deny-rules.ts';
 export type { EventAdapter, AdapterContext, SourceKind } from './events/index.ts';

@@ -2,6 +2,9 @@
  * PHP's `post_message_to_js()` reaches one engine hook; several bridge features listen. Each
  * hook answers '' to a message that is not its own; the first other answer is PHP's reply.
  */
+/** Message type PHP's `sendmail` (engine/php-wasm/sendmail.ts) sends to the mail hand-over (mail/handoff.ts). */
+export const SENDMAIL_MESSAGE = 'sendmail';
+
 export type MessageHook = (requestId: string, json: string) => Promise<string>;
 
 export function chainMessageHooks(...hooks: (MessageHook | undefined)[]): MessageHook | undefined {

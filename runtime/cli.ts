@@ -25,6 +25,9 @@ Commands:
                --dry-run           list what would be uploaded and deleted, change nothing
                --keep-extra        keep objects that have no local file (default: delete them)
                --concurrency N     S3 requests at once (default 8)
+  outbox list    Show the jobs waiting in the uploads bucket's outbox and those that failed
+               --bucket NAME       bucket (default LAMPHP_UPLOADS_BUCKET)
+  outbox retry   Put failed jobs back in the outbox for the relay: IDS… or --all
   install        Install or update WordPress on the deployed function's EFS (invokes it)
                --function NAME     the WordPress function (the stack's FunctionName output)
                --mode install|update   install never overwrites a site; update replaces core and
@@ -38,6 +41,8 @@ Commands:
                --function NAME     the function to invoke
                --region R          AWS region (default AWS_REGION); --qualifier Q  version or alias
                -- ARGS…            what follows \`php\`, e.g. -- wp-cli.phar cron event list
+  relay build    Build the outbox relay function's zip (dist/lamphp-relay.zip, handler index.handler)
+               --out DIR           output directory (default dist)
   layer build    Build the Lambda layer zip (dist/lamphp-layer-php${DEFAULT_PHP_VERSION}.zip)
                --php ${PHP_VERSIONS.join('|')}  PHP version to ship (default ${DEFAULT_PHP_VERSION})
                --arch x86_64|arm64 only this architecture (default: both)
@@ -131,6 +136,29 @@ async function uploadsCommand(args: string[]): Promise<number> {
   return summary.failed > 0 ? 1 : 0;
 }
 
+async function outboxCommand(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { bucket: { type: 'string' }, all: { type: 'boolean' } } });
+  const { outboxList, outboxRetry } = await import('./outbox.ts');
+  if (sub === 'list') {
+    if (positionals.length > 0) throw new LamphpError('EUSAGE', '`lamphp outbox list` takes no arguments.');
+    await outboxList({ ...(values.bucket && { bucket: values.bucket }) });
+    return 0;
+  }
+  if (sub === 'retry') {
+    const result = await outboxRetry({ ...(values.bucket && { bucket: values.bucket }), ids: positionals, all: values.all });
+    return result.skipped.length > 0 ? 1 : 0;
+  }
+  throw new LamphpError('EUSAGE', `unknown outbox command "${sub ?? ''}"; try \`lamphp outbox list\`.`);
+}
+
+async function relayCommand(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'build') throw new LamphpError('EUSAGE', `unknown relay command "${sub ?? ''}"; try \`lamphp relay build\`.`);
+  const { main: buildRelay } = await import('../layer/relay.ts');
+  return buildRelay(rest);
+}
+
 async function layerCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'build') throw new LamphpError('EUSAGE', `unknown layer command "${sub ?? ''}"; try \`lamphp layer build\`.`);
@@ -185,6 +213,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   console: consoleCommand,
   install: installCommand,
   layer: layerCommand,
+  outbox: outboxCommand,
+  relay: relayCommand,
   uploads: uploadsCommand,
   help: async () => {
     process.stdout.write(USAGE);

@@ -11,7 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cdnInvalidatorFromEnv, invalidationPaths, MAX_PATHS } from '../bridge/cdn/invalidation.ts';
-import { memoryLogger } from '../bridge/log.ts';
+import { memoryLogger, type Logger } from '../bridge/log.ts';
+import { readConfig } from '../bridge/config.ts';
+import { jobSubmitterFromConfig } from '../bridge/outbox/submit.ts';
 import { INSTALL_STATE_FILE } from '../bridge/wordpress/install-state.ts';
 
 describe('invalidationPaths', () => {
@@ -39,6 +41,10 @@ describe('CloudFront invalidator', () => {
     AWS_REGION: 'ap-southeast-2',
   });
 
+  /** Wired as the runtime does: the invalidator's jobs go through the submitter the settings choose. */
+  const invalidator = (e: Record<string, string>, logger: Logger) =>
+    cdnInvalidatorFromEnv(e, { documentRoot: tmp, logger, jobs: jobSubmitterFromConfig(readConfig(e), e) });
+
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lamphp-cdn-'));
     server = http.createServer((req, res) => {
@@ -63,7 +69,7 @@ describe('CloudFront invalidator', () => {
   });
 
   it('collects paths per request from PHP messages and ignores messages that are not its own', async () => {
-    const cdn = cdnInvalidatorFromEnv({ ...env(), LAMPHP_CLOUDFRONT_DISTRIBUTION_ID: 'EFIXED' }, { documentRoot: tmp, logger: memoryLogger() })!;
+    const cdn = invalidator({ ...env(), LAMPHP_CLOUDFRONT_DISTRIBUTION_ID: 'EFIXED' }, memoryLogger())!;
     expect(JSON.parse(await cdn.onMessage('r1', JSON.stringify({ lamphp: 'cdn-invalidate', paths: ['/a/', '/'] })))).toEqual({ ok: true });
     await cdn.onMessage('r1', JSON.stringify({ lamphp: 'cdn-invalidate', paths: ['/', '/b/', 7] }));
     await cdn.onMessage('r2', JSON.stringify({ lamphp: 'cdn-invalidate', paths: ['/other/'] }));
@@ -76,7 +82,7 @@ describe('CloudFront invalidator', () => {
 
   it('sends one CreateInvalidation with a unique caller reference, signed for us-east-1', async () => {
     requests.length = 0;
-    const cdn = cdnInvalidatorFromEnv({ ...env(), LAMPHP_CLOUDFRONT_DISTRIBUTION_ID: 'EFIXED' }, { documentRoot: tmp, logger: memoryLogger() })!;
+    const cdn = invalidator({ ...env(), LAMPHP_CLOUDFRONT_DISTRIBUTION_ID: 'EFIXED' }, memoryLogger())!;
     expect(await cdn.invalidate(['/hello/', '/', '/hello/'])).toMatchObject({ kind: 'created', paths: ['/', '/hello/'], invalidationId: 'I1' });
     await cdn.invalidate(['/']);
     expect(requests).toHaveLength(2);
@@ -91,7 +97,7 @@ describe('CloudFront invalidator', () => {
   it('uses the distribution the install recorded, and does nothing without one', async () => {
     requests.length = 0;
     const logger = memoryLogger();
-    const cdn = cdnInvalidatorFromEnv(env(), { documentRoot: tmp, logger })!;
+    const cdn = invalidator(env(), logger)!;
     expect(await cdn.invalidate(['/'])).toEqual({ kind: 'skipped', reason: 'no distribution id' });
     expect(requests).toHaveLength(0);
     fs.mkdirSync(path.join(tmp, 'wp-content'), { recursive: true });
@@ -104,7 +110,7 @@ describe('CloudFront invalidator', () => {
     status = 403;
     try {
       const logger = memoryLogger();
-      const cdn = cdnInvalidatorFromEnv({ ...env(), LAMPHP_CLOUDFRONT_DISTRIBUTION_ID: 'EFIXED' }, { documentRoot: tmp, logger })!;
+      const cdn = invalidator({ ...env(), LAMPHP_CLOUDFRONT_DISTRIBUTION_ID: 'EFIXED' }, logger)!;
       expect(await cdn.invalidate(['/'])).toMatchObject({ kind: 'failed' });
       expect(logger.records.find((r) => String(r.msg).startsWith('cdn invalidation failed'))).toMatchObject({ level: 'error', paths: ['/'] });
     } finally {
@@ -113,6 +119,6 @@ describe('CloudFront invalidator', () => {
   });
 
   it('is off with LAMPHP_CDN_INVALIDATION=false', () => {
-    expect(cdnInvalidatorFromEnv({ ...env(), LAMPHP_CDN_INVALIDATION: 'false' }, { documentRoot: tmp, logger: memoryLogger() })).toBeUndefined();
+    expect(invalidator({ ...env(), LAMPHP_CDN_INVALIDATION: 'false' }, memoryLogger())).toBeUndefined();
   });
 });

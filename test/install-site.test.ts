@@ -13,6 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cdnInvalidatorFromEnv } from '../bridge/cdn/invalidation.ts';
 import { readConfig } from '../bridge/config.ts';
+import { jobSubmitterFromConfig } from '../bridge/outbox/submit.ts';
 import { createPhpWasmEngine } from '../bridge/engine/php-wasm/index.ts';
 import { createBridge, type Bridge } from '../bridge/handler.ts';
 import { memoryLogger } from '../bridge/log.ts';
@@ -114,7 +115,7 @@ describe('install invocation (SQLite, a temporary directory as EFS)', () => {
     fs.mkdirSync(env.LAMPHP_SESSION_DIR!, { recursive: true });
     // Wired as runtime/lambda/main.ts does: the engine's messages go to the invalidator the bridge drains.
     const config = readConfig(env);
-    const cdn = cdnInvalidatorFromEnv(env, { documentRoot: root, logger })!;
+    const cdn = cdnInvalidatorFromEnv(env, { documentRoot: root, logger, jobs: jobSubmitterFromConfig(config, env) })!;
     const engine = await createPhpWasmEngine({
       documentRoot: root,
       workers: 1,
@@ -229,7 +230,7 @@ describe('install invocation (SQLite, a temporary directory as EFS)', () => {
     expect(sent).toEqual(expect.arrayContaining([postPath, '/', '/feed/', '/category/uncategorized/', '/author/admin/']));
     expect(new Set(sent).size).toBe(sent.length);
     expect(request.body).toContain(`<Quantity>${sent.length}</Quantity>`);
-    expect(request.body).toMatch(/<CallerReference>lamphp-\d+-[0-9a-f]{12}<\/CallerReference>/);
+    expect(request.body).toMatch(/<CallerReference>lamphp-[0-9a-z]{9}-[0-9a-f]{16}<\/CallerReference>/);
     expect(logger.records.some((r) => r.msg === 'cdn invalidation created')).toBe(true);
 
     // Reading pages invalidates nothing.

@@ -2,16 +2,19 @@
  * CloudFront invalidations after publishing. The must-use plugin (lamphp-cdn.php) tells the
  * bridge which paths a request made stale through `post_message_to_js()`; the engine hands
  * those messages to `onMessage`; the bridge `take`s a request's paths once PHP has answered and
- * runs `invalidate` in the after-response slot. A failure is logged, never the page's problem.
+ * runs `invalidate` in the after-response slot: one `cdn-invalidation` job, performed at once or
+ * written to the outbox for the relay, as LAMPHP_AWS_ROUTE says (bridge/outbox/submit.ts). A
+ * failure is logged, never the page's problem.
  *
  * The distribution id comes from LAMPHP_CLOUDFRONT_DISTRIBUTION_ID or, in the CDK stack (where
  * the function cannot name its own distribution without a dependency cycle), from the id the
  * install invocation recorded beside the site. LAMPHP_CDN_INVALIDATION=false turns it all off.
  */
-import { randomBytes } from 'node:crypto';
-import { CloudFrontClient, CreateInvalidationCommand, type CloudFrontClientConfig } from '@aws-sdk/client-cloudfront';
+import { envValue } from '../aws-env.ts';
 import type { Env } from '../config.ts';
 import type { Logger } from '../log.ts';
+import { newJobId, type CdnInvalidationJob } from '../outbox/job.ts';
+import type { JobSubmitter } from '../outbox/submit.ts';
 import { readInstallState } from '../wordpress/install-state.ts';
 
 /** Message type the must-use plugin sends: `{"lamphp":"cdn-invalidate","paths":["/",…]}`. */
@@ -27,25 +30,22 @@ export interface CdnInvalidator {
   onMessage(requestId: string, json: string): Promise<string>;
   /** The paths a request asked for (deduplicated), forgotten afterwards; undefined when none. */
   take(requestId: string): string[] | undefined;
-  /** Creates one invalidation for `paths`; logs and resolves whatever happens. */
+  /** Creates (or queues) one invalidation for `paths`; logs and resolves whatever happens. */
   invalidate(paths: string[], log?: Logger): Promise<InvalidationOutcome>;
 }
 
 export type InvalidationOutcome =
   | { kind: 'created'; distributionId: string; paths: string[]; invalidationId?: string }
+  | { kind: 'queued'; distributionId: string; paths: string[]; key: string }
   | { kind: 'skipped'; reason: string }
   | { kind: 'failed'; error: string };
 
 export interface CdnInvalidatorOptions {
   /** The distribution's id, or where to find it (read at each invalidation: an install may record a new one). */
   distributionId: () => Promise<string | undefined> | string | undefined;
-  client: Pick<CloudFrontClient, 'send'>;
+  /** Where the job goes (bridge/outbox/submit.ts). */
+  jobs: JobSubmitter;
   logger: Logger;
-}
-
-function value(env: Env, name: string): string | undefined {
-  const v = env[name]?.trim();
-  return v ? v : undefined;
 }
 
 /** The paths to send: valid, deduplicated, sorted; `/*` alone when there are too many or one is `/*`. */
@@ -59,26 +59,7 @@ export function invalidationPaths(paths: Iterable<string>, max = MAX_PATHS): str
   return [...unique].sort();
 }
 
-/** A CloudFront client honouring AWS_ENDPOINT_URL_CLOUDFRONT and explicit keys in `env`; short timeouts. */
-export function createCloudFrontClient(env: Env = process.env, overrides: Partial<CloudFrontClientConfig> = {}): CloudFrontClient {
-  const endpoint = value(env, 'AWS_ENDPOINT_URL_CLOUDFRONT') ?? value(env, 'AWS_ENDPOINT_URL');
-  const accessKeyId = value(env, 'AWS_ACCESS_KEY_ID');
-  const secretAccessKey = value(env, 'AWS_SECRET_ACCESS_KEY');
-  const sessionToken = value(env, 'AWS_SESSION_TOKEN');
-  return new CloudFrontClient({
-    // CloudFront is a global service signed for us-east-1 whatever the function's region.
-    region: 'us-east-1',
-    ...(endpoint && { endpoint }),
-    ...(accessKeyId &&
-      secretAccessKey && { credentials: { accessKeyId, secretAccessKey, ...(sessionToken && { sessionToken }) } }),
-    // Runs in Lambda's after-response slot, before the next invocation is fetched: fail fast.
-    maxAttempts: 2,
-    requestHandler: { connectionTimeout: 2000, requestTimeout: 10_000 },
-    ...overrides,
-  });
-}
-
-export function createCdnInvalidator({ distributionId, client, logger }: CdnInvalidatorOptions): CdnInvalidator {
+export function createCdnInvalidator({ distributionId, jobs, logger }: CdnInvalidatorOptions): CdnInvalidator {
   const pending = new Map<string, Set<string>>();
   return {
     async onMessage(requestId, json) {
@@ -114,24 +95,27 @@ export function createCdnInvalidator({ distributionId, client, logger }: CdnInva
         log.debug('cdn invalidation skipped: no distribution id', { paths });
         return { kind: 'skipped', reason: 'no distribution id' };
       }
+      const job: CdnInvalidationJob = {
+        v: 1,
+        id: newJobId(),
+        kind: 'cdn-invalidation',
+        createdAt: new Date().toISOString(),
+        invalidation: { distributionId: id, paths },
+      };
       try {
-        const result = await client.send(
-          new CreateInvalidationCommand({
-            DistributionId: id,
-            InvalidationBatch: {
-              // Unique per call: CloudFront treats a repeated reference as the same request.
-              CallerReference: `lamphp-${Date.now()}-${randomBytes(6).toString('hex')}`,
-              Paths: { Quantity: paths.length, Items: paths },
-            },
-          }),
-        );
-        const invalidationId = result.Invalidation?.Id;
+        const done = await jobs.submit(job);
+        if (done.route === 'outbox') {
+          log.info('cdn invalidation queued for the relay', { distributionId: id, paths, job: job.id, key: done.key });
+          return { kind: 'queued', distributionId: id, paths, key: done.key };
+        }
+        const invalidationId = 'invalidationId' in done.receipt ? done.receipt.invalidationId : undefined;
         log.info('cdn invalidation created', { distributionId: id, paths, invalidationId });
         return { kind: 'created', distributionId: id, paths, ...(invalidationId && { invalidationId }) };
       } catch (err) {
         log.error('cdn invalidation failed; pages stay cached until their shared-cache lifetime ends', {
           distributionId: id,
           paths,
+          route: jobs.route,
           err,
         });
         return { kind: 'failed', error: (err as Error).message };
@@ -145,16 +129,13 @@ export function createCdnInvalidator({ distributionId, client, logger }: CdnInva
  * (LAMPHP_CDN_INVALIDATION=false). The id: LAMPHP_CLOUDFRONT_DISTRIBUTION_ID, else the one the
  * install invocation recorded under `documentRoot`.
  */
-export function cdnInvalidatorFromEnv(
-  env: Env,
-  options: { documentRoot: string; logger: Logger; client?: Pick<CloudFrontClient, 'send'> },
-): CdnInvalidator | undefined {
-  const setting = value(env, 'LAMPHP_CDN_INVALIDATION')?.toLowerCase();
+export function cdnInvalidatorFromEnv(env: Env, options: { documentRoot: string; logger: Logger; jobs: JobSubmitter }): CdnInvalidator | undefined {
+  const setting = envValue(env, 'LAMPHP_CDN_INVALIDATION')?.toLowerCase();
   if (setting === 'false' || setting === 'off' || setting === '0') return undefined;
-  const fixed = value(env, 'LAMPHP_CLOUDFRONT_DISTRIBUTION_ID');
+  const fixed = envValue(env, 'LAMPHP_CLOUDFRONT_DISTRIBUTION_ID');
   return createCdnInvalidator({
     distributionId: fixed ? () => fixed : async () => (await readInstallState(options.documentRoot))?.distributionId,
-    client: options.client ?? createCloudFrontClient(env),
+    jobs: options.jobs,
     logger: options.logger,
   });
 }

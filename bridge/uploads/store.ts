@@ -18,6 +18,7 @@ import {
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
+import { awsClientBase } from '../aws-env.ts';
 import type { Env } from '../config.ts';
 import { LamphpError } from '../errors.ts';
 import { presignPut } from './presign.ts';
@@ -72,27 +73,15 @@ export class StoreError extends LamphpError {
   }
 }
 
-function value(env: Env, name: string): string | undefined {
-  const v = env[name];
-  return v === undefined || v.trim() === '' ? undefined : v.trim();
-}
-
 /**
  * An S3 client for the uploads bucket. Checksums only when S3 requires them: otherwise the SDK
  * sends aws-chunked bodies, which S3-compatible servers may store with their framing.
  */
 export function createS3Client(env: Env = process.env, overrides: Partial<S3ClientConfig> = {}): S3Client {
-  const endpoint = value(env, 'AWS_ENDPOINT_URL_S3') ?? value(env, 'AWS_ENDPOINT_URL');
-  const accessKeyId = value(env, 'AWS_ACCESS_KEY_ID');
-  const secretAccessKey = value(env, 'AWS_SECRET_ACCESS_KEY');
+  const base = awsClientBase(env, 'S3');
   return new S3Client({
-    region: value(env, 'AWS_REGION') ?? value(env, 'AWS_DEFAULT_REGION') ?? 'us-east-1',
-    ...(endpoint && { endpoint, forcePathStyle: true }),
-    // Explicit keys when this env carries them (tests, `uploads sync`); the role's otherwise.
-    ...(accessKeyId &&
-      secretAccessKey && {
-        credentials: { accessKeyId, secretAccessKey, ...(value(env, 'AWS_SESSION_TOKEN') && { sessionToken: value(env, 'AWS_SESSION_TOKEN') }) },
-      }),
+    ...base,
+    ...(base.endpoint && { forcePathStyle: true }),
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     // A request waits for these: an unreachable S3 must fail fast and leave the work pending.

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { cdnInvalidatorFromEnv, chainMessageHooks, createBridge, createLogger, LamphpError, readConfig, uploadsSyncFromConfig, uploadsWatchDir, type Bridge, type Logger } from '../../bridge/index.ts';
+import { createBridge, createLogger, LamphpError, readConfig, servicesFromConfig, uploadsWatchDir, type Bridge, type Logger } from '../../bridge/index.ts';
 import { createRuntimeApiClient, type RuntimeApiClient } from './client.ts';
 import { createInvocationHandler } from './handler.ts';
 import { createCommandDispatcher } from './commands/index.ts';
@@ -37,19 +37,18 @@ async function boot(env: NodeJS.ProcessEnv, logger: Logger): Promise<{ handler: 
   const log = createLogger({ level: config.logLevel });
   checkDocumentRoot(config.documentRoot, config.createDocumentRoot, log);
   fs.mkdirSync(config.sessionDir, { recursive: true });
-  const uploads = uploadsSyncFromConfig(config, log, env);
-  const cdn = cdnInvalidatorFromEnv(env, { documentRoot: config.documentRoot, logger: log });
-  // PHP's post_message_to_js() has one target: each feature answers its own messages.
-  const onMessage = chainMessageHooks(uploads?.onMessage, cdn?.onMessage);
+  // Uploads to S3, CDN invalidation, mail: PHP's messages reach each through one hook.
+  const services = servicesFromConfig(config, env, log);
+  const { uploads, cdn, mail, onMessage } = services;
   // Imported here so that an engine that cannot even load is reported as an init error.
   const { createPhpWasmEngine, engineOptionsFromConfig } = await import('../../bridge/engine/php-wasm/index.ts');
   const engine = await createPhpWasmEngine({
     ...engineOptionsFromConfig(config),
     ...(uploads && { uploadsDir: uploadsWatchDir(config) }),
-    ...(onMessage && { onMessage }),
+    onMessage,
     logger: log,
   });
-  const bridge = createBridge({ config, engine, logger: log, uploads, cdn });
+  const bridge = createBridge({ config, engine, logger: log, uploads, cdn, mail });
   logger.debug('engine ready', { documentRoot: config.documentRoot, phpVersion: config.phpVersion, mode: config.responseMode });
   // Runtimes replaced after a timeout or rotation boot in the gap before /next freezes the sandbox.
   const commands = createCommandDispatcher({ config, bridge, engine, uploads, env });

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createBridge, createLogger, LamphpError, readConfig, uploadsSyncFromConfig, uploadsWatchDir, type Config, type Logger } from '../../bridge/index.ts';
+import { createBridge, createLogger, LamphpError, readConfig, servicesFromConfig, uploadsWatchDir, type Config, type Logger } from '../../bridge/index.ts';
 import { createPhpWasmEngine, engineOptionsFromConfig } from '../../bridge/engine/php-wasm/index.ts';
 import {
   dbSettingsFromEnv,
@@ -77,6 +77,7 @@ export async function serve(flags: ServeFlags, env: NodeJS.ProcessEnv = process.
   let documentRoot: string;
   let wordpress = false;
   let siteDir: string | undefined;
+  const cacheDir = defaultCacheDir(env);
   if (flags.root) {
     documentRoot = path.resolve(flags.root);
     const stat = fs.statSync(documentRoot, { throwIfNoEntry: false });
@@ -85,7 +86,6 @@ export async function serve(flags: ServeFlags, env: NodeJS.ProcessEnv = process.
     }
   } else {
     wordpress = true;
-    const cacheDir = defaultCacheDir(env);
     const source = await resolveWordPressSource({
       wordpress: flags.wordpress,
       cacheDir,
@@ -100,22 +100,28 @@ export async function serve(flags: ServeFlags, env: NodeJS.ProcessEnv = process.
     documentRoot = siteDir;
     log.info('wordpress ready', { source: source.origin, version: source.version, siteDir, db: db.kind });
   }
+  const configured = readConfig(env);
   const config = readConfig(env, {
     documentRoot,
+    // Locally mail is written to files outside the site unless the environment says otherwise.
+    mailTransport: configured.mailTransport ?? 'dir',
+    mailDir: configured.mailDir ?? path.join(cacheDir, 'mail'),
     ...(flags.workers !== undefined && { workers: flags.workers }),
     ...(flags.queue !== undefined && { queue: flags.queue }),
     ...(flags.timeoutMs !== undefined && { requestTimeoutMs: flags.timeoutMs }),
   });
   fs.mkdirSync(config.sessionDir, { recursive: true });
-  const uploads = uploadsSyncFromConfig(config, log, env);
+  const services = servicesFromConfig(config, env, log);
+  const { uploads, cdn, mail, onMessage } = services;
   const engine = await createPhpWasmEngine({
     ...engineOptionsFromConfig(config),
     // PHP's limits follow what this front door accepts (php.ini's defaults fit Lambda's 6 MB).
     iniOverrides: { post_max_size: String(config.maxBodyBytes), upload_max_filesize: String(config.maxBodyBytes) },
-    ...(uploads && { uploadsDir: uploadsWatchDir(config), onMessage: uploads.onMessage }),
+    ...(uploads && { uploadsDir: uploadsWatchDir(config) }),
+    onMessage,
     logger: log,
   });
-  const bridge = createBridge({ config, engine, logger: log, uploads });
+  const bridge = createBridge({ config, engine, logger: log, uploads, cdn, mail });
   let server: LocalServer;
   try {
     server = await startLocalServer({ bridge, config, logger: log, host: flags.host ?? '127.0.0.1', port: flags.port ?? 8080 });

@@ -109,3 +109,21 @@ export async function restNonce(visitor: Visitor): Promise<string> {
   }
   return page.text.trim();
 }
+
+/** Switches the logged-in admin's site to pretty permalinks (`/%year%/%monthnum%/%day%/%postname%/`) through Settings → Permalinks. */
+export async function usePrettyPermalinks(admin: Visitor): Promise<void> {
+  const settings = await admin.get('/wp-admin/options-permalink.php');
+  const nonce = /name="_wpnonce" value="([0-9a-f]+)"/.exec(settings.text)?.[1];
+  if (!nonce) throw new Error(`no permalink settings form (status ${settings.status})`);
+  const structure = '/%year%/%monthnum%/%day%/%postname%/';
+  const saved = await admin.postForm('/wp-admin/options-permalink.php', {
+    _wpnonce: nonce,
+    _wp_http_referer: '/wp-admin/options-permalink.php',
+    selection: structure,
+    permalink_structure: structure,
+    category_base: '',
+    tag_base: '',
+    submit: 'Save Changes',
+  });
+  if (saved.status !== 302) throw new Error(`saving the permalink structure answered ${saved.status}`);
+}

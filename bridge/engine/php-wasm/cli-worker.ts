@@ -11,6 +11,7 @@ import { bootRuntime } from './runtime.ts';
 import { ownBuffer } from './protocol.ts';
 import { journalPhpWasmUploads, type UploadsJournal } from '../../uploads/fs-journal.ts';
 import { codeCacheOf } from './code-cache.ts';
+import { installSendmail } from './sendmail.ts';
 
 export type CliToWorker =
   | { t: 'cli'; argv: string[]; env: Record<string, string> }
@@ -47,16 +48,14 @@ export async function serveCli(port: MessagePort, spec: WorkerSpec): Promise<voi
   // post_message_to_js() reaches the engine's hook as from a request worker (CDN purges, uploads).
   const calls = new Map<number, { resolve: (v: string) => void; reject: (e: Error) => void }>();
   let nextCallId = 1;
-  if (spec.forwardMessages) {
-    php.onMessage(
-      (data) =>
-        new Promise<string>((resolve, reject) => {
-          const callId = nextCallId++;
-          calls.set(callId, { resolve, reject });
-          post({ t: 'message', callId, data });
-        }),
-    );
-  }
+  const ask = (data: string) =>
+    new Promise<string>((resolve, reject) => {
+      const callId = nextCallId++;
+      calls.set(callId, { resolve, reject });
+      post({ t: 'message', callId, data });
+    });
+  if (spec.forwardMessages) php.onMessage(ask);
+  installSendmail(php, spec.forwardMessages ? ask : undefined);
   port.on('message', (msg: CliToWorker) => {
     if (msg.t === 'cli') void run(msg);
     else {

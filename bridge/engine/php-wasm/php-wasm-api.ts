@@ -49,6 +49,8 @@ export interface PhpInstance {
   /** Unlike run(), resolves with the response for any exit code; rejects only if the runtime broke. */
   runStream(options: PhpRunOptions): Promise<unknown>;
   onMessage(listener: (data: string) => Promise<string> | string): unknown;
+  /** Runs `handler` (a createSpawnHandler() result) when PHP spawns `command`, whatever the spawn handler. */
+  setCommandSpawnHandler(command: string, handler: unknown): void;
 }
 
 export interface NodeRuntimeOptions {

@@ -13,6 +13,7 @@ import { journalPhpWasmUploads, type UploadsJournal } from '../../uploads/fs-jou
 import { serveCli } from './cli-worker.ts';
 import { codeCacheOf, type CodeTreeCache } from './code-cache.ts';
 import { fileCacheCount, releaseFileCache, saveSnapshot } from './opcache-snapshot.ts';
+import { installSendmail } from './sendmail.ts';
 
 const port = parentPort!;
 const spec = workerData as WorkerSpec;
@@ -143,6 +144,12 @@ async function main(): Promise<void> {
     post({ t: 'boot-error', message: err?.message ?? String(error), stack: err?.stack });
     return;
   }
+  const ask = (data: string) =>
+    new Promise<string>((resolve, reject) => {
+      const callId = nextCallId++;
+      pendingCalls.set(callId, { resolve, reject });
+      post({ t: 'message', id: currentId, callId, data });
+    });
   php.onMessage(async (data) => {
     const finish = finishMessage(data);
     if (finish) {
@@ -151,12 +158,10 @@ async function main(): Promise<void> {
       return 'finished';
     }
     if (!spec.forwardMessages) return '';
-    return new Promise<string>((resolve, reject) => {
-      const callId = nextCallId++;
-      pendingCalls.set(callId, { resolve, reject });
-      post({ t: 'message', id: currentId, callId, data });
-    });
+    return ask(data);
   });
+  // mail() reaches the host through the same channel as post_message_to_js().
+  installSendmail(php, spec.forwardMessages ? ask : undefined);
   port.on('message', (msg: ToWorker) => {
     if (msg.t === 'run') {
       void serve(php, msg.id, msg.env, msg.body);

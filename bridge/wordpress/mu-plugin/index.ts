@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 export const MU_PLUGIN_SOURCE_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const MU_PLUGINS_DIR = 'wp-content/mu-plugins';
-export const MU_PLUGINS = ['lamphp-server.php', 'lamphp-uploads.php', 'lamphp-cdn.php'] as const;
+export const MU_PLUGINS = ['lamphp-server.php', 'lamphp-uploads.php', 'lamphp-cdn.php', 'lamphp-mail.php'] as const;
 
 /** Installs or updates lamphp's must-use plugins in `siteDir`; returns the files it wrote. */
 export async function installMuPlugins(siteDir: string): Promise<string[]> {
