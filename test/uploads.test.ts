@@ -212,6 +212,17 @@ describe('uploads of a plain PHP app', () => {
     const second = await uploadsSync({ dryRun: true }, syncEnv, (l) => again.push(l));
     expect(second.actions).toEqual([]);
   });
+
+  it('`uploads sync` at the bucket root never touches the outbox or the direct-upload area', async () => {
+    const reserved = ['.lamphp-outbox/jobs/0mx00000a-0000000000000000.json', '.lamphp-outbox/sent/0mx00000b-0000000000000000', '.lamphp-incoming/token/a.jpg'];
+    for (const key of reserved) await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: '{}' }));
+    await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: 'orphan-at-root.jpg', Body: 'orphan' }));
+    const rootEnv = { ...env, LAMPHP_DOCUMENT_ROOT: root, LAMPHP_UPLOADS_PREFIX: '', LAMPHP_LOG_LEVEL: 'error' };
+    const done = await uploadsSync({}, rootEnv, () => {});
+    expect(done.actions.filter((a) => a.kind === 'delete').map((a) => a.key)).toContain('orphan-at-root.jpg');
+    expect(done.actions.some((a) => a.key.startsWith('.lamphp-'))).toBe(false);
+    for (const key of reserved) expect(await s3.head(key), key).toBeDefined();
+  });
 });
 
 function walk(dir: string, rel = ''): string[] {

@@ -70,6 +70,14 @@ async function digest(file: string, algorithm: 'md5' | 'sha256'): Promise<string
   return hash.digest('hex');
 }
 
+/**
+ * lamphp's own working areas at the bucket root (`.lamphp-outbox/`, `.lamphp-incoming/`): no
+ * uploads file maps there, so with an empty prefix they would look like orphans. Never touched.
+ */
+export function isReservedKey(key: string): boolean {
+  return key.startsWith('.lamphp-');
+}
+
 export async function planReconcile(options: ReconcileOptions): Promise<ReconcilePlan> {
   const { layout, store } = options;
   const prefix = normalisePrefix(layout.prefix);
@@ -104,7 +112,7 @@ export async function planReconcile(options: ReconcileOptions): Promise<Reconcil
   }
   let kept = 0;
   for (const [key, object] of remote) {
-    if (localKeys.has(key)) continue;
+    if (localKeys.has(key) || isReservedKey(key)) continue;
     if (options.deleteExtra === false) kept++;
     else actions.push({ kind: 'delete', key, size: object.size });
   }
