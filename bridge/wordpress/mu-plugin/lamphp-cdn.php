@@ -81,7 +81,11 @@ function lamphp_cdn_add_post( $post ) {
 	if ( ! $post || wp_is_post_revision( $post ) || wp_is_post_autosave( $post ) || ! is_post_type_viewable( $post->post_type ) ) {
 		return;
 	}
-	lamphp_cdn_add_url( get_permalink( $post ) );
+	// Only a published post has its own address; once unpublished, get_permalink() names `?p=<id>`
+	// (the old address was added before the change, by pre_post_update).
+	if ( 'publish' === $post->post_status ) {
+		lamphp_cdn_add_url( get_permalink( $post ) );
+	}
 	lamphp_cdn_add_url( home_url( '/' ) );
 	lamphp_cdn_add_url( get_feed_link() );
 	$posts_page = (int) get_option( 'page_for_posts' );
@@ -134,15 +138,18 @@ add_action(
 	}
 );
 
-add_action(
-	'before_delete_post',
-	function ( $post_id ) {
-		$post = get_post( $post_id );
-		if ( $post && 'publish' === $post->post_status ) {
-			lamphp_cdn_add_post( $post );
+// Before a deletion, and before trashing (which renames the post `<slug>__trashed` first).
+foreach ( array( 'before_delete_post', 'wp_trash_post' ) as $lamphp_cdn_hook ) {
+	add_action(
+		$lamphp_cdn_hook,
+		function ( $post_id ) {
+			$post = get_post( $post_id );
+			if ( $post && 'publish' === $post->post_status ) {
+				lamphp_cdn_add_post( $post );
+			}
 		}
-	}
-);
+	);
+}
 
 // Comments: only a comment visitors can see (approved before or after) changes a page.
 function lamphp_cdn_add_comment( $comment ) {
@@ -198,6 +205,7 @@ add_action(
 );
 
 // What shows on every page.
+// (A new, empty menu shows nowhere until it has items or a location: no invalidation.)
 foreach ( array( 'wp_update_nav_menu', 'wp_delete_nav_menu', 'wp_add_nav_menu_item', 'wp_update_nav_menu_item', 'switch_theme', 'customize_save_after' ) as $lamphp_cdn_hook ) {
 	add_action( $lamphp_cdn_hook, 'lamphp_cdn_add_all' );
 }
@@ -216,24 +224,43 @@ add_action(
 
 add_action(
 	'save_post',
-	function ( $post_id, $post ) {
-		if ( $post && in_array( $post->post_type, lamphp_cdn_layout_post_types(), true ) && ! wp_is_post_revision( $post ) && ! wp_is_post_autosave( $post ) && lamphp_cdn_is_edit() ) {
-			lamphp_cdn_add_all();
+	function ( $post_id, $post, $update ) {
+		if ( ! $post || ! in_array( $post->post_type, lamphp_cdn_layout_post_types(), true ) || wp_is_post_revision( $post ) || wp_is_post_autosave( $post ) || ! lamphp_cdn_is_edit() ) {
+			return;
 		}
+		// WordPress creates a theme's (empty) user global styles the first time anything asks for them.
+		if ( ! $update && 'wp_global_styles' === $post->post_type ) {
+			$data = json_decode( $post->post_content, true );
+			if ( is_array( $data ) && array() === array_diff_key( $data, array( 'version' => true, 'isGlobalStylesUserThemeJSON' => true ) ) ) {
+				return;
+			}
+		}
+		lamphp_cdn_add_all();
 	},
 	10,
-	2
+	3
 );
 
 /**
- * Whether this request is someone changing the site (admin, REST, Ajax, cron, console), as
- * opposed to a page view: rendering a page may create data lazily (a block theme's fallback
- * navigation, empty theme mods) without changing what it shows, and must never empty the cache.
+ * Whether this request is someone changing the site (a form, the REST API, Ajax, cron, the
+ * console) rather than reading it: rendering a page or answering a GET may create data lazily
+ * (a block theme's fallback navigation, the user's global styles post, empty theme mods) without
+ * changing what visitors see, and a page view must never empty the cache.
  */
 function lamphp_cdn_is_edit() {
 	$method = isset( $_SERVER['REQUEST_METHOD'] ) ? strtoupper( $_SERVER['REQUEST_METHOD'] ) : 'GET';
-	return ( 'GET' !== $method && 'HEAD' !== $method ) || is_admin() || wp_doing_ajax() || wp_doing_cron()
-		|| ( defined( 'REST_REQUEST' ) && REST_REQUEST ) || 'cli' === PHP_SAPI;
+	return ( 'GET' !== $method && 'HEAD' !== $method ) || wp_doing_cron() || 'cli' === PHP_SAPI;
+}
+
+/** Theme mods without `custom_css_post_id => -1`, which WordPress stores lazily to remember there is no custom CSS. */
+function lamphp_cdn_visible_mods( $mods ) {
+	if ( ! is_array( $mods ) ) {
+		return array();
+	}
+	if ( isset( $mods['custom_css_post_id'] ) && -1 === (int) $mods['custom_css_post_id'] ) {
+		unset( $mods['custom_css_post_id'] );
+	}
+	return $mods;
 }
 
 /** A widget option holding no widget (WordPress adds `array( '_multiwidget' => 1 )` for each widget type on first use). */
@@ -246,14 +273,18 @@ function lamphp_cdn_option_changed( $option, $value = null, $new_value = null ) 
 	if ( ! lamphp_cdn_is_edit() ) {
 		return;
 	}
+	$action = current_action();
+	$before = 'updated_option' === $action ? $value : null;
+	$after  = 'updated_option' === $action ? $new_value : $value;
 	if ( 0 === strpos( $option, 'widget_' ) ) {
-		$before = 'updated_option' === current_action() ? $value : null;
-		$after  = 'updated_option' === current_action() ? $new_value : $value;
-		if ( 'deleted_option' !== current_action() && lamphp_cdn_no_widgets( $before ) && lamphp_cdn_no_widgets( $after ) ) {
-			return;
+		if ( 'deleted_option' === $action || ! lamphp_cdn_no_widgets( $before ) || ! lamphp_cdn_no_widgets( $after ) ) {
+			lamphp_cdn_add_all();
 		}
-		lamphp_cdn_add_all();
-	} elseif ( 0 === strpos( $option, 'theme_mods_' ) || in_array( $option, lamphp_cdn_site_options(), true ) ) {
+	} elseif ( 0 === strpos( $option, 'theme_mods_' ) ) {
+		if ( 'deleted_option' === $action || lamphp_cdn_visible_mods( $before ) != lamphp_cdn_visible_mods( $after ) ) { // phpcs:ignore Universal.Operators.StrictComparisons -- arrays compared by content
+			lamphp_cdn_add_all();
+		}
+	} elseif ( in_array( $option, lamphp_cdn_site_options(), true ) ) {
 		lamphp_cdn_add_all();
 	}
 }
