@@ -44,7 +44,29 @@ const ENGINE_FILES = 'bridge/engine/php-wasm/files.ts';
  * Bundled CommonJS code calls `require` (for Node built-ins); an ES module has none, so the
  * bundle makes one. The odd import name cannot collide with minified names.
  */
-const REQUIRE_BANNER = "import{createRequire as __lamphpCreateRequire}from'node:module';const require=__lamphpCreateRequire(import.meta.url);";
+/** How lamphp bundles for Lambda's Node 24: one minified ES module per entry, licences at its end. */
+export const NODE_BUNDLE: {
+  outExtension: Record<string, string>;
+  bundle: true;
+  platform: 'node';
+  mainFields: string[];
+  format: 'esm';
+  target: string;
+  minify: true;
+  legalComments: 'eof';
+} = {
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  // Prefer ES module builds: some packages' "main" is a UMD wrapper whose relative requires esbuild cannot follow.
+  mainFields: ['module', 'main'],
+  format: 'esm',
+  target: 'node24',
+  minify: true,
+  legalComments: 'eof',
+};
+
+export const REQUIRE_BANNER = "import{createRequire as __lamphpCreateRequire}from'node:module';const require=__lamphpCreateRequire(import.meta.url);";
 
 /** The layer holds one PHP version, so that version is the default of LAMPHP_PHP_VERSION. */
 const phpDefaultBanner = (php: PhpVersion) => `process.env.LAMPHP_PHP_VERSION??=${JSON.stringify(php)};`;
@@ -245,14 +267,7 @@ async function bundleSources(
       absWorkingDir: sourceDir,
       entryPoints: BUNDLE_ENTRIES,
       outdir,
-      outExtension: { '.js': '.mjs' },
-      bundle: true,
-      platform: 'node',
-      // Prefer ES module builds: some packages' "main" is a UMD wrapper whose relative requires esbuild cannot follow.
-      mainFields: ['module', 'main'],
-      format: 'esm',
-      target: 'node24',
-      minify: true,
+      ...NODE_BUNDLE,
       sourcemap: 'external',
       external: BUNDLE_EXTERNALS,
       nodePaths: [nodeModules],
@@ -271,7 +286,6 @@ async function bundleSources(
           },
         },
       ],
-      legalComments: 'eof',
       write: false,
       metafile: true,
       logLevel: 'silent',
@@ -366,12 +380,13 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) {
+/** Runs a build command's `main` as a script: errors become one line and an exit code. */
+export async function runAsScript(label: string, run: (argv: string[]) => Promise<number>): Promise<void> {
   try {
-    process.exitCode = await main(process.argv.slice(2));
+    process.exitCode = await run(process.argv.slice(2));
   } catch (err) {
     const e = err as Error & { code?: string };
-    process.stderr.write(`lamphp layer build: ${e.message}${e.code ? ` [${e.code}]` : ''}\n`);
+    process.stderr.write(`${label}: ${e.message}${e.code ? ` [${e.code}]` : ''}\n`);
     process.exitCode = e.code === 'EUSAGE' || e.code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
   }
 }
@@ -384,3 +399,5 @@ function treeFiles(dir: string): string[] {
     .map((d) => path.relative(dir, path.join(d.parentPath, d.name)).split(path.sep).join('/'))
     .sort();
 }
+
+if (import.meta.main) await runAsScript('lamphp layer build', main);

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LamphpError } from '../bridge/index.ts';
+import { NODE_BUNDLE, REQUIRE_BANNER, runAsScript } from './build.ts';
 import { reproducibleZip, withDirectories } from './zip.ts';
 
 const REPO = path.resolve(import.meta.dirname, '..');
@@ -16,8 +17,6 @@ export const RELAY_ENTRY = 'runtime/relay/handler.ts';
 export const RELAY_ZIP = 'lamphp-relay.zip';
 /** The relay's Lambda handler setting. */
 export const RELAY_HANDLER = 'index.handler';
-
-const REQUIRE_BANNER = "import{createRequire as __lamphpCreateRequire}from'node:module';const require=__lamphpCreateRequire(import.meta.url);";
 
 export interface RelayBuildResult {
   zip: string;
@@ -39,15 +38,8 @@ export async function buildRelay(options: { outDir?: string; sourceDir?: string;
       absWorkingDir: sourceDir,
       entryPoints: { index: RELAY_ENTRY },
       outdir: path.join(sourceDir, 'dist', '.relay'),
-      outExtension: { '.js': '.mjs' },
-      bundle: true,
-      platform: 'node',
-      mainFields: ['module', 'main'],
-      format: 'esm',
-      target: 'node24',
-      minify: true,
+      ...NODE_BUNDLE,
       banner: { js: REQUIRE_BANNER },
-      legalComments: 'eof',
       write: false,
       logLevel: 'silent',
     });
@@ -71,12 +63,4 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) {
-  try {
-    process.exitCode = await main(process.argv.slice(2));
-  } catch (err) {
-    const e = err as Error & { code?: string };
-    process.stderr.write(`lamphp relay build: ${e.message}${e.code ? ` [${e.code}]` : ''}\n`);
-    process.exitCode = 1;
-  }
-}
+if (import.meta.main) await runAsScript('lamphp relay build', main);

@@ -127,19 +127,9 @@ add_action(
 	3
 );
 
-// Before an update of a published post: its old address (a changed slug, the trash suffix) is stale too.
-add_action(
-	'pre_post_update',
-	function ( $post_id ) {
-		$post = get_post( $post_id );
-		if ( $post && 'publish' === $post->post_status ) {
-			lamphp_cdn_add_post( $post );
-		}
-	}
-);
-
-// Before a deletion, and before trashing (which renames the post `<slug>__trashed` first).
-foreach ( array( 'before_delete_post', 'wp_trash_post' ) as $lamphp_cdn_hook ) {
+// Before an update of a published post (its old address, e.g. a changed slug, is stale too), a
+// deletion, and trashing (which renames the post `<slug>__trashed` before the update).
+foreach ( array( 'pre_post_update', 'before_delete_post', 'wp_trash_post' ) as $lamphp_cdn_hook ) {
 	add_action(
 		$lamphp_cdn_hook,
 		function ( $post_id ) {
@@ -293,28 +283,14 @@ add_action( 'added_option', 'lamphp_cdn_option_changed', 10, 2 );
 add_action( 'deleted_option', 'lamphp_cdn_option_changed' );
 
 // A renamed or deleted category or tag appears on every post that has it.
-add_action(
-	'edited_term',
-	function ( $term_id, $tt_id, $taxonomy ) {
-		$tax = get_taxonomy( $taxonomy );
-		if ( $tax && $tax->public ) {
-			lamphp_cdn_add_all();
-		}
-	},
-	10,
-	3
-);
-add_action(
-	'delete_term',
-	function ( $term_id, $tt_id, $taxonomy ) {
-		$tax = get_taxonomy( $taxonomy );
-		if ( $tax && $tax->public ) {
-			lamphp_cdn_add_all();
-		}
-	},
-	10,
-	3
-);
+function lamphp_cdn_term_changed( $term_id, $tt_id, $taxonomy ) {
+	$tax = get_taxonomy( $taxonomy );
+	if ( $tax && $tax->public ) {
+		lamphp_cdn_add_all();
+	}
+}
+add_action( 'edited_term', 'lamphp_cdn_term_changed', 10, 3 );
+add_action( 'delete_term', 'lamphp_cdn_term_changed', 10, 3 );
 
 // An author's public name or address shows on their posts and archive.
 add_action(
