@@ -2,6 +2,7 @@
  * Worker thread entry: one PHP runtime, one request at a time. The main thread owns deadlines
  * (it terminates this thread), rotation and crash recovery (it replaces this thread).
  */
+import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PhpInstance, StreamedResponse } from './php-wasm-api.ts';
 import { BodyCollector, finishMessage, type FinishMessage } from './early-response.ts';
@@ -63,6 +64,9 @@ async function serve(php: PhpInstance, id: number, env: Record<string, string>, 
     post({ t: 'done', id, status: 404, headers, body: bytes, errors: `Primary script unknown: ${script ?? '(none)'}\n`, exitCode: 0 }, [bytes]);
     return;
   }
+  // Like php-fpm, every request starts in its script's directory: a chdir() by an earlier
+  // request must not move where this one's relative includes resolve.
+  php.chdir(path.posix.dirname(script));
   let early = false;
   try {
     const streamed = (await php.runStream(toRunOptions(env, body ? new Uint8Array(body) : undefined))) as StreamedResponse;
