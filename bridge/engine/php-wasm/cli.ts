@@ -10,6 +10,8 @@ import { WORKER_URL } from './files.ts';
 import { WORKER_RESOURCE_LIMITS, type WorkerSpec } from './protocol.ts';
 import type { CliFromWorker, CliToWorker } from './cli-worker.ts';
 import type { MessageHook } from './php-worker.ts';
+import type { Logger } from '../../log.ts';
+import { CAPTURED_STDIO, logWorkerOutput } from './worker-output.ts';
 
 export interface CliRun {
   /**
@@ -100,7 +102,7 @@ export class OutputCapture {
 export function runCli(
   spec: WorkerSpec,
   run: CliRun,
-  hooks: { onExit?: (spec: WorkerSpec) => void; onMessage?: MessageHook } = {},
+  hooks: { onExit?: (spec: WorkerSpec) => void; onMessage?: MessageHook; logger?: Logger } = {},
 ): { result: Promise<CliResult>; stop(): Promise<void> } {
   const started = performance.now();
   const worker = new Worker(WORKER_URL, {
@@ -108,7 +110,9 @@ export function runCli(
     transferList: [spec.locks.port],
     execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')),
     resourceLimits: WORKER_RESOURCE_LIMITS,
+    ...CAPTURED_STDIO,
   });
+  if (hooks.logger) logWorkerOutput(worker, hooks.logger, () => run.requestId);
   const stdout = new OutputCapture(run.outputLimit);
   const stderr = new OutputCapture(run.outputLimit);
   let settled = false;

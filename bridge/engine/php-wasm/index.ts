@@ -147,7 +147,7 @@ export async function createPhpWasmEngine(options: PhpWasmEngineOptions): Promis
     idle: () => pool.idle(),
     async cli(run) {
       if (closed) throw new EngineError('ECLOSED', 'The PHP engine is shut down.');
-      const running = runCli(spec(), run, { onExit: release, onMessage: options.onMessage });
+      const running = runCli(spec(), run, { onExit: release, onMessage: options.onMessage, logger: options.logger });
       consoles.add(running);
       try {
         return await running.result;

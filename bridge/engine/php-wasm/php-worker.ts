@@ -4,6 +4,8 @@ import { EngineError, type CgiCompletion, type CgiRequest, type CgiResponse } fr
 import { WORKER_RESOURCE_LIMITS, type FromWorker, type ToWorker, type WorkerSpec } from './protocol.ts';
 import { WORKER_URL } from './files.ts';
 import { headerMap } from '../../http.ts';
+import type { Logger } from '../../log.ts';
+import { CAPTURED_STDIO, logWorkerOutput } from './worker-output.ts';
 
 export type MessageHook = (requestId: string, json: string) => Promise<string>;
 
@@ -13,6 +15,8 @@ export interface PhpWorkerHooks {
   onMessage?: MessageHook;
   /** The thread has stopped, whatever the reason; its host resources can be reclaimed. */
   onExit?(spec: WorkerSpec): void;
+  /** Where what the thread prints (php-wasm's console) is logged, one JSON line per write. */
+  logger?: Logger;
 }
 
 interface Pending {
@@ -51,7 +55,9 @@ export class PhpWorker {
       // Inherit the process's flags except those that only make sense for an --eval entry.
       execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')),
       resourceLimits: WORKER_RESOURCE_LIMITS,
+      ...CAPTURED_STDIO,
     });
+    if (hooks.logger) logWorkerOutput(this.#worker, hooks.logger, () => this.#pending?.requestId);
     let bootResolve!: (ms: number) => void;
     this.ready = new Promise<number>((resolve, reject) => {
       bootResolve = resolve;

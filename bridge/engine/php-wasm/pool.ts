@@ -133,6 +133,7 @@ export class WorkerPool implements PhpEngine {
       onDeath: (w, error) => this.#died(w, error),
       onMessage: this.#options.onMessage,
       onExit: this.#options.onWorkerExit,
+      logger: this.#log,
     });
     this.#booting.add(worker);
     worker.ready.then(
