@@ -22,7 +22,7 @@ import { createLogger } from '../../bridge/log.ts';
 import { PHP_VERSIONS, DEFAULT_PHP_VERSION } from '../../bridge/config.ts';
 import { prepareTrees, mariadb, type BenchTrees, type Db } from '../suite/site.ts';
 import { startServer, type RunningServer, type ServerKind } from '../suite/servers.ts';
-import { commit, firstLine, machine } from '../suite/cli.ts';
+import { commit, firstLine, list, machine } from '../suite/cli.ts';
 import { fpmBinary, nginxBinary } from '../native/native.ts';
 import { median, percentile, ratio, round } from '../suite/stats.ts';
 import { replaceSection } from '../suite/markdown.ts';
@@ -49,14 +49,6 @@ interface Args {
   write: boolean;
 }
 
-function list<T extends string>(raw: string | undefined, allowed: readonly T[], flag: string, fallback: T[]): T[] {
-  if (raw === undefined) return fallback;
-  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
-  const bad = items.filter((s) => !allowed.includes(s as T));
-  if (bad.length || !items.length) throw new Error(`${flag} takes ${allowed.join(', ')} (comma-separated); got "${raw}".`);
-  return allowed.filter((a) => items.includes(a));
-}
-
 function parse(argv: string[]): Args {
   const { values } = parseArgs({
     args: argv,
@@ -76,10 +68,10 @@ function parse(argv: string[]): Args {
     strict: true,
   });
   return {
-    versions: list(values.versions, PHP_VERSIONS, '--versions', [...PHP_VERSIONS]),
-    dbs: list(values.db, ['sqlite', 'mysql'] as const, '--db', ['sqlite', 'mysql']),
-    kinds: list(values.servers, ['serve', 'lambda'] as const, '--servers', ['serve']),
-    journals: values.journal === undefined ? [] : list(values.journal, JOURNAL_MODES, '--journal', []),
+    versions: list(values.versions, PHP_VERSIONS, '--versions') ?? [...PHP_VERSIONS],
+    dbs: list(values.db, ['sqlite', 'mysql'] as const, '--db') ?? ['sqlite', 'mysql'],
+    kinds: list(values.servers, ['serve', 'lambda'] as const, '--servers') ?? ['serve'],
+    journals: list(values.journal, JOURNAL_MODES, '--journal') ?? [],
     split: values.split,
     persistent: values.persistent,
     cold: Number(values.cold),

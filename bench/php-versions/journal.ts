@@ -12,10 +12,15 @@ export type JournalMode = (typeof JOURNAL_MODES)[number];
 
 const DEFINE = /define\(\s*'SQLITE_JOURNAL_MODE',\s*'[A-Z]+'\s*\);/;
 
-export function journalCopy(siteDir: string, copyDir: string, mode: JournalMode): string {
+/** A copy of a site to change one thing in; the original's opcache snapshots stay behind. */
+export function copySite(siteDir: string, copyDir: string): string {
   fs.cpSync(siteDir, copyDir, { recursive: true, verbatimSymlinks: true });
-  // Opcache snapshots and the code-version marker belong to the original's tree.
   fs.rmSync(path.join(copyDir, '.lamphp-opcache'), { recursive: true, force: true });
+  return copyDir;
+}
+
+export function journalCopy(siteDir: string, copyDir: string, mode: JournalMode): string {
+  copySite(siteDir, copyDir);
   const config = path.join(copyDir, 'wp-config.php');
   const text = fs.readFileSync(config, 'utf8');
   if (!DEFINE.test(text)) throw new Error(`${config} has no SQLITE_JOURNAL_MODE define to change.`);

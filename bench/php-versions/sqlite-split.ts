@@ -11,6 +11,7 @@ import { startServer } from '../suite/servers.ts';
 import { median, round } from '../suite/stats.ts';
 import { timedGet } from './measure.ts';
 import type { Db } from '../suite/site.ts';
+import { copySite } from './journal.ts';
 
 export interface SplitRow {
   db: Db;
@@ -50,8 +51,7 @@ const OUT = 'wp-content/lamphp-split.jsonl';
  * `persistent` makes the SQLite driver keep its connection across requests.
  */
 export function instrumentedCopy(siteDir: string, copyDir: string, { persistent = false } = {}): string {
-  fs.cpSync(siteDir, copyDir, { recursive: true, verbatimSymlinks: true });
-  fs.rmSync(path.join(copyDir, '.lamphp-opcache'), { recursive: true, force: true });
+  copySite(siteDir, copyDir);
   const dbPhp = path.join(copyDir, 'wp-content/db.php');
   let dropin = fs.readFileSync(DROPIN, 'utf8');
   if (fs.existsSync(dbPhp)) {

@@ -32,21 +32,58 @@ export function coldStartsByInvoker(records: readonly InvocationRecord[]): Recor
   return out;
 }
 
+/** The twin's handle as infra/twin/index.ts starts it (its own API; the replay adapts it below). */
+interface TwinHandle {
+  siteUrl: string;
+  outputs: Record<string, string>;
+  ca: string;
+  advanceClock(ms: number): Promise<number>;
+  invocations(since?: number): Promise<InvocationRecord[]>;
+  setKeepAlive(ms: number): Promise<void>;
+  ssmParameter(name: string): Promise<{ Value: string } | undefined>;
+  close(): Promise<void>;
+}
+
+/** The replay's StackTwin over the twin's handle: its manual clock, its records, the admin the install created. */
+export async function adaptTwin(handle: TwinHandle, idleTimeoutMs: number): Promise<StackTwin & { dispatcher: Agent }> {
+  await handle.setKeepAlive(idleTimeoutMs);
+  let now = await handle.advanceClock(0);
+  const parameter = handle.outputs.AdminPasswordParameter;
+  const password = parameter ? (await handle.ssmParameter(parameter))?.Value : undefined;
+  if (!password) throw new Error('The twin gave no AdminPasswordParameter output or no value for it: the replay logs in as the installed admin.');
+  return {
+    baseUrl: handle.siteUrl.replace(/\/+$/, ''),
+    dispatcher: new Agent({ keepAliveTimeout: 30_000, connect: { ca: handle.ca } }),
+    admin: { user: 'admin', password },
+    clock: {
+      now: () => now,
+      advanceTo: async (ms) => {
+        if (ms > now) now = await handle.advanceClock(ms - now);
+      },
+    },
+    invocations: (since) => handle.invocations(since),
+    setIdleTimeout: (ms) => handle.setKeepAlive(ms),
+    invalidations: async () => [],
+    template: undefined,
+    close: () => handle.close(),
+  };
+}
+
 export async function replayThroughTwin({ settings, trace, write, log }: { settings: ReplaySettings; trace: Trace; write: boolean; log: (line: string) => void }): Promise<number> {
   if (!fs.existsSync(TWIN_MODULE)) {
     log(`The stack twin (${path.relative(REPO, TWIN_MODULE)}) is not in this tree yet; bench/replay/twin.ts lists what the replay needs from it. Run without --twin for the estimate.`);
     return 2;
   }
-  const mod = (await import(TWIN_MODULE)) as { startStackTwin?: (o: { idleTimeoutMs: number }) => Promise<StackTwin> };
-  if (typeof mod.startStackTwin !== 'function') {
-    log(`${path.relative(REPO, TWIN_MODULE)} exports no startStackTwin(options) returning the StackTwin of bench/replay/twin.ts (a virtual clock, invocation records with EFS operations, admin credentials, the keep-alive setting).`);
+  const mod = (await import(TWIN_MODULE)) as { startTwin?: (o: { clock: 'manual'; keepAliveMs: number }) => Promise<TwinHandle> };
+  if (typeof mod.startTwin !== 'function') {
+    log(`${path.relative(REPO, TWIN_MODULE)} exports no startTwin({ clock: 'manual', keepAliveMs }); bench/replay/twin.ts lists what the replay needs from it.`);
     return 2;
   }
   const results: Array<Record<string, unknown>> = [];
   for (const idle of settings.replay.idleTimeoutsMinutes) {
-    const twin = await mod.startStackTwin({ idleTimeoutMs: idle * 60_000 });
+    const twin = await adaptTwin(await mod.startTwin({ clock: 'manual', keepAliveMs: idle * 60_000 }), idle * 60_000);
     try {
-      const dispatcher = new Agent({ keepAliveTimeout: 30_000 });
+      const dispatcher = twin.dispatcher;
       const site = await seedSite({ baseUrl: twin.baseUrl, admin: twin.admin, trace, dispatcher, log });
       const start = twin.clock.now();
       const published: Array<{ path: string; at: number }> = [];
@@ -69,6 +106,7 @@ export async function replayThroughTwin({ settings, trace, write, log }: { setti
         invocations: records.length,
         coldStarts: coldStartsByInvoker(records),
         medianBilledMs: round(median(records.map((r) => r.billedDurationMs)), 1),
+        efsRecorded: records.some((r) => r.efs !== undefined),
         failures: run.failures.length,
         published: published.length,
       };

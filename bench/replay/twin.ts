@@ -1,7 +1,20 @@
 /**
  * What the replay needs from the stack twin (the synthesized template run locally), written as
- * the interface the replay drives. A twin that implements it is replayed as is; until one exists
- * `npm run bench:replay` estimates from a recorded-usage input and says so.
+ * the interface the replay drives; through-twin.ts adapts the twin's own handle to it. Until the
+ * twin is in the tree `npm run bench:replay` estimates from a recorded-usage input and says so.
+ *
+ * Needed, beyond what the twin's handle offers today (siteUrl, ca, outputs, advanceClock,
+ * invocations, setKeepAlive, ssmParameter):
+ * - `advanceClock` resolves only once everything due by then has happened: cached objects
+ *   expired, idle environments reclaimed, EventBridge's cron invocations finished;
+ * - CloudFront answers carry `x-cache` (Hit / Miss / RefreshHit from cloudfront) and `age`, so
+ *   visitor time to first byte splits into CDN hits and origin answers;
+ * - each invocation record carries the EFS operations it made on the access point (metadata,
+ *   data reads and writes with bytes: what Elastic throughput meters), the bytes it logged, and the
+ *   viewer path and status that caused it;
+ * - with the outbox relay: relay invocations in the records, the SES stand-in's messages, and the
+ *   CloudFront invalidations the relay created with the virtual time each completed (publish to
+ *   visible).
  */
 import type { EfsUsage } from './bill.ts';
 

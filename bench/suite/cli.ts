@@ -45,7 +45,8 @@ export interface SuiteArgs {
   help: boolean;
 }
 
-function list<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T[] | undefined {
+/** A comma-separated flag value as allowed items in their canonical order; undefined when the flag is absent. */
+export function list<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T[] | undefined {
   if (value === undefined) return undefined;
   const items = value.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = items.filter((s) => !allowed.includes(s as T));
