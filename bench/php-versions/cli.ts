@@ -91,7 +91,7 @@ function wasmRelease(version: string): string {
 
 interface Planned {
   target: Target;
-  row: Omit<VersionRow, 'n' | 'medianMs' | 'p90Ms' | 'p99Ms' | 'ratio' | 'ratioSameVersion' | 'statuses' | 'check' | 'sameAsNative'>;
+  row: Omit<VersionRow, 'n' | 'medianMs' | 'p90Ms' | 'p99Ms' | 'ratio' | 'ratioSameVersion' | 'statuses' | 'check' | 'sameAsNative' | 'cpuMsPerRequest' | 'cpuRatio'>;
   start: () => Promise<RunningServer>;
 }
 
@@ -107,6 +107,14 @@ export async function main(argv: string[]): Promise<number> {
   const split: SplitRow[] = [];
   const cold: ColdVersionRow[] = [];
   const failures: string[] = [];
+  const cleanup = async () => {
+    await Promise.all(running.map((s) => s.stop().catch(() => {})));
+    await trees?.close().catch(() => {});
+    fs.rmSync(workDir, { recursive: true, force: true });
+  };
+  const onSignal = () => void cleanup().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     log(`preparing WordPress (${args.dbs.join(', ')}) in ${workDir}`);
     trees = await prepareTrees({ workDir, dbs: args.dbs, logger: createLogger({ level: 'warn' }) });
@@ -156,6 +164,8 @@ export async function main(argv: string[]): Promise<number> {
           const server = await plan.start();
           running.push(server);
           plan.target.url = server.url;
+          // The Lambda-shaped front runs in this process: only its bootstrap processes are counted.
+          plan.target.pids = server.pids;
           started.push(plan);
           log(`  started ${plan.target.id} at ${server.url}`);
         } catch (err) {
@@ -171,13 +181,15 @@ export async function main(argv: string[]): Promise<number> {
       const targets = started.map((p) => p.target);
       log(`  warm-up: ${args.warmup} requests each`);
       await warmUp(targets, '/', args.warmup);
-      const { samples, statuses } = await interleaved(targets, '/', {
+      const { samples, statuses, cpuMs } = await interleaved(targets, '/', {
         rounds: args.rounds,
         perRound: args.perRound,
         onRound: (r) => log(`  round ${r + 1}/${args.rounds}`),
       });
       const nativeCheck = checks.get(`${db}/native`);
       const nativeMedian = median(samples.get(`${db}/native`) ?? []);
+      const cpuPerRequest = (id: string) => round(cpuMs.get(id)! / Math.max(1, samples.get(id)!.length), 1);
+      const nativeCpu = cpuPerRequest(`${db}/native`);
       for (const plan of started) {
         const s = [...samples.get(plan.target.id)!].sort((a, b) => a - b);
         const check = checks.get(plan.target.id)!;
@@ -190,6 +202,8 @@ export async function main(argv: string[]): Promise<number> {
           p99Ms: round(percentile(s, 99), 2),
           ratio: plan.row.server === 'native' ? null : ratio(med, nativeMedian),
           ratioSameVersion: plan.row.server !== 'native' && plan.row.php === '8.2' ? ratio(med, nativeMedian) : null,
+          cpuMsPerRequest: cpuPerRequest(plan.target.id),
+          cpuRatio: plan.row.server === 'native' ? null : ratio(cpuPerRequest(plan.target.id), nativeCpu),
           statuses: statuses.get(plan.target.id)!,
           check,
           sameAsNative:
@@ -199,7 +213,7 @@ export async function main(argv: string[]): Promise<number> {
             JSON.stringify(check.postLinks) === JSON.stringify(nativeCheck.postLinks) &&
             check.phpMessages.length === 0,
         });
-        log(`  ${plan.target.id}: median ${round(med, 1)} ms (${rows.at(-1)!.ratio ?? '–'}× native) ${JSON.stringify(statuses.get(plan.target.id))}`);
+        log(`  ${plan.target.id}: median ${round(med, 1)} ms (${rows.at(-1)!.ratio ?? '–'}× native), CPU ${rows.at(-1)!.cpuMsPerRequest} ms/request (${rows.at(-1)!.cpuRatio ?? '–'}×) ${JSON.stringify(statuses.get(plan.target.id))}`);
       }
       await Promise.all(running.splice(0).map((s) => s.stop()));
       if (args.split) {
@@ -222,9 +236,9 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
   } finally {
-    await Promise.all(running.map((s) => s.stop().catch(() => {})));
-    await trees?.close().catch(() => {});
-    fs.rmSync(workDir, { recursive: true, force: true });
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await cleanup();
   }
   const result: VersionsResult = {
     startedAt,

@@ -5,11 +5,14 @@
  */
 import { Agent } from 'undici';
 import { roundOrder } from '../suite/throughput.ts';
+import { treeCpuMs } from '../suite/proc.ts';
 
 export interface Target {
   /** Row label, unique in the run. */
   id: string;
   url: string;
+  /** Processes that do the server's work (their CPU time is counted); none for a path served in this process. */
+  pids?: number[];
 }
 
 export interface PageCheck {
@@ -50,19 +53,23 @@ export async function interleaved(
   targets: readonly Target[],
   path: string,
   { rounds, perRound, onRound = () => {} }: { rounds: number; perRound: number; onRound?: (round: number) => void },
-): Promise<{ samples: Map<string, number[]>; statuses: Map<string, Record<string, number>> }> {
+): Promise<{ samples: Map<string, number[]>; statuses: Map<string, Record<string, number>>; cpuMs: Map<string, number> }> {
   const samples = new Map(targets.map((t) => [t.id, [] as number[]]));
   const statuses = new Map(targets.map((t) => [t.id, {} as Record<string, number>]));
+  // CPU time the server's processes spent on the timed requests: what a busy machine changes least.
+  const cpuMs = new Map(targets.map((t) => [t.id, 0]));
   for (let round = 0; round < rounds; round++) {
     for (const target of roundOrder(targets, round)) {
+      const cpuBefore = target.pids?.length ? treeCpuMs(target.pids) : 0;
       for (let i = 0; i < perRound; i++) {
         const r = await timedGet(target.url + path);
         samples.get(target.id)!.push(r.ms);
         const s = statuses.get(target.id)!;
         s[r.status] = (s[r.status] ?? 0) + 1;
       }
+      if (target.pids?.length) cpuMs.set(target.id, cpuMs.get(target.id)! + treeCpuMs(target.pids) - cpuBefore);
     }
     onRound(round);
   }
-  return { samples, statuses };
+  return { samples, statuses, cpuMs };
 }

@@ -27,6 +27,9 @@ export interface VersionRow {
   check: PageCheck;
   /** 200, same title and post list as native's page, no PHP message printed. */
   sameAsNative: boolean;
+  /** CPU time of the server's processes per timed request, ms. */
+  cpuMsPerRequest: number | null;
+  cpuRatio: number | null;
 }
 
 export interface ColdVersionRow {
@@ -63,10 +66,10 @@ export function renderReport(r: VersionsResult, jsonRel: string): string {
     `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}; load average before ${m.loadBefore.join(' / ')}, after ${m.loadAfter?.join(' / ') ?? '–'}.`,
     `Builds: ${Object.entries(wasm).map(([v, release]) => `PHP ${release}`).join(', ')} (@php-wasm/node, JSPI); native ${String(r.tools.native)}, nginx ${String(r.tools.nginx)}; WordPress ${String(r.tools.WordPress)}${r.tools.MariaDB ? `, MariaDB ${String(r.tools.MariaDB)}` : ''}.`,
     '',
-    `Every server serves the same tree and database with one PHP worker (one fpm child), all running at once; after ${r.settings.warmup} untimed requests each, ${r.settings.rounds} rounds of ${r.settings.perRound} sequential GETs of \`/\` per server, the order rotated each round. Time from send to last byte on the client. Ratio = median / native median of the same database in this run. "Same page" = 200, the same title and post list as native's page, and no PHP message printed.`,
+    `Every server serves the same tree and database with one PHP worker (one fpm child), all running at once; after ${r.settings.warmup} untimed requests each, ${r.settings.rounds} rounds of ${r.settings.perRound} sequential GETs of \`/\` per server, the order rotated each round. Time from send to last byte on the client. Ratio = median / native median of the same database in this run. CPU = user + system time of the server's processes (php-fpm and nginx; \`lamphp serve\`; the Lambda-shaped bootstrap processes, not the emulator and front in the harness) over the timed requests, per request: on a machine other work keeps busy it moves less than wall time. "Same page" = 200, the same title and post list as native's page, and no PHP message printed.`,
     '',
     table(
-      ['db', 'server', 'PHP', 'setting', 'requests', 'median ms', 'p90 ms', 'p99 ms', '× native', 'same page'],
+      ['db', 'server', 'PHP', 'setting', 'requests', 'median ms', 'p90 ms', 'p99 ms', '× native', 'CPU ms / request', 'CPU × native', 'same page'],
       r.rows.map((row) => [
         row.db,
         SERVER[row.server],
@@ -77,9 +80,11 @@ export function renderReport(r: VersionsResult, jsonRel: string): string {
         row.p90Ms,
         row.p99Ms,
         row.server === 'native' ? '–' : row.ratio === null ? null : `${row.ratio}×`,
+        row.cpuMsPerRequest,
+        row.server === 'native' ? '–' : row.cpuRatio === null ? null : `${row.cpuRatio}×`,
         row.server === 'native' ? '–' : row.sameAsNative ? 'yes' : `no (${row.check.status}${row.check.phpMessages.length ? `, ${row.check.phpMessages[0]}` : ''})`,
       ]),
-      ['l', 'l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'l'],
+      ['l', 'l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
     ),
   ];
   if (r.split.length) {

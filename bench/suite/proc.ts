@@ -59,3 +59,20 @@ export function treeRssBytes(pids: readonly number[]): number | null {
   }
   return seen ? total : null;
 }
+
+/** CPU time (user + system) of the trees of `pids` so far, ms; processes that ended are not counted. */
+export function treeCpuMs(pids: readonly number[]): number {
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  let total = 0;
+  for (const pid of pids.flatMap(processTree)) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // Fields 14 and 15 (utime, stime) counted from the state field, which follows the command.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) * tick;
+    } catch {
+      // Gone.
+    }
+  }
+  return total;
+}
