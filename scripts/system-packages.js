@@ -4,8 +4,9 @@
 //   1. WordPress files: Debian's wordpress package, its newest Twenty* theme and the packages
 //      its symlinks point into, fetched with `apt-get download` and unpacked with `dpkg -x` into
 //      .cache/debian-root (no root needed; skipped when the stamp shows the same versions).
-//   2. Chromium at /usr/bin/chromium for the browser test, and qemu-user-static for the layer
-//      test that runs the arm64 Node under emulation (installed when running as root).
+//   2. Chromium at /usr/bin/chromium for the browser test, qemu-user-static for the layer test
+//      that runs the arm64 Node under emulation, and php-cgi, the reference the CGI variables
+//      PHP sees are compared with (installed when running as root).
 // Plain JavaScript with no dependencies so any Node >= 18 runs it before `npm ci` finishes.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -49,6 +50,8 @@ const TOOLS = [
     ['php8.2-zip', '/usr/lib/php/20220829/zip.so'],
     ['php8.2-bcmath', '/usr/lib/php/20220829/bcmath.so'],
     ['nginx-light', '/usr/sbin/nginx'],
+    // php-cgi: the reference for what PHP sees in $_SERVER (PHP_AUTH_* and the like).
+    ['php8.2-cgi', '/usr/bin/php-cgi8.2'],
   ].map(([pkg, file]) => ({ packages: [pkg], file, name: pkg })),
 ];
 
