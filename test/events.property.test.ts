@@ -147,7 +147,7 @@ function checkResult(kind: SourceKind, result: Record<string, any>, res: { statu
     expect(Object.values(result.headers).every((v) => typeof v === 'string')).toBe(true);
   }
   if (kind === 'apigw-v1' || kind === 'alb-multi') expect(result.multiValueHeaders['set-cookie'] ?? []).toEqual(cookies);
-  if (kind === 'alb') expect(result.headers['set-cookie']).toBe(cookies[0]);
+  if (kind === 'alb') expect(result.headers['set-cookie']).toBe(cookies.at(-1));
 }
 
 describe.each(Object.keys(EVENTS) as SourceKind[])('%s, generated events', (kind) => {

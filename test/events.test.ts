@@ -353,10 +353,10 @@ describe('results', () => {
     expect(multi.multiValueHeaders['set-cookie']).toEqual(SET_COOKIES);
   });
 
-  it('ALB single-value mode keeps the first Set-Cookie and logs how many it dropped', () => {
+  it('ALB single-value mode keeps the last Set-Cookie (what a browser ends with) and logs how many it dropped', () => {
     const ctx = context();
     const result = adapters.alb.toResult(withCookies, json(AWS, 'alb-lambda-target-request-headers-only.json'), ctx);
-    expect(result.headers['set-cookie']).toBe(SET_COOKIES[0]);
+    expect(result.headers['set-cookie']).toBe(SET_COOKIES.at(-1));
     expect(ctx.records).toHaveLength(1);
     expect(ctx.records[0]).toMatchObject({ level: 'warn', requestId: 'req-1', dropped: 2 });
     expect(ctx.records[0].msg).toMatch(/Dropped 2 of 3 Set-Cookie.*Enable multi-value headers on the target group/);

@@ -12,6 +12,7 @@ import {
   stripPrefix, toHttpRequest,
 } from './request-parts.ts';
 import { copyHeaders, encodeBody, eventMethod, joinedHeaders, omitsBody, statusDescription } from './response-parts.ts';
+import { isIP } from 'node:net';
 import { forwardedFor } from '../trust.ts';
 import { ALB_LIMIT } from './limits.ts';
 
@@ -36,14 +37,16 @@ function albRequest(input: unknown, context: AdapterContext, multi: boolean) {
   const pairs = multi
     ? queryPairs(optionalObject(event, 'multiValueQueryStringParameters', where), true, where)
     : queryPairs(optionalObject(event, 'queryStringParameters', where), false, where);
-  const chain = forwardedFor(headers);
+  // ALB appends the peer it saw: anything else in that place (a forged, broken header) is no address.
+  const peer = forwardedFor(headers).at(-1) ?? '';
+  if (!isIP(peer)) context.logger.warn('ALB event without a valid client address in X-Forwarded-For', { value: peer.slice(0, 100) });
   return toHttpRequest({
     method: method(requireString(event, 'httpMethod', where), where),
     path: stripPrefix(safePath(requireString(event, 'path', where)), context.config.basePath),
     query: joinRawQuery(pairs),
     headers,
     body: requestBody(event, where),
-    peerAddress: chain.at(-1) ?? '',
+    peerAddress: isIP(peer) ? peer : '',
     protocol: 'HTTP/1.1',
     defaultScheme: headers['x-forwarded-port']?.[0]?.trim() === '443' ? 'https' : 'http',
   }, context);
@@ -61,11 +64,12 @@ export const alb: EventAdapter<ALBEvent, AlbResult> = {
   toResult(response, event, context) {
     const headers = joinedHeaders(response.headers, ['set-cookie']);
     const cookies = response.headers['set-cookie'] ?? [];
-    if (cookies.length > 0) headers['set-cookie'] = cookies[0];
+    // Single-value mode has one slot per header name; joining Set-Cookie would corrupt Expires
+    // dates. The last one is kept: a browser given them all in order would end with its value.
+    if (cookies.length > 0) headers['set-cookie'] = cookies[cookies.length - 1]!;
     if (cookies.length > 1) {
-      // Single-value mode has one slot per header name; joining Set-Cookie would corrupt Expires dates.
       context.logger.warn(
-        `Dropped ${cookies.length - 1} of ${cookies.length} Set-Cookie headers: the ALB target group sends single-value headers. Enable multi-value headers on the target group to deliver them all.`,
+        `Dropped ${cookies.length - 1} of ${cookies.length} Set-Cookie headers (the last one was kept): the ALB target group sends single-value headers. Enable multi-value headers on the target group to deliver them all.`,
         { requestId: context.requestId, dropped: cookies.length - 1 },
       );
     }
