@@ -214,10 +214,11 @@ describe('the default layer (nodejs24.x + AWS_LAMBDA_EXEC_WRAPPER=/opt/lamphp/bo
   });
 
   it('the optional intl layer, unpacked into the same /opt, gives PHP intl with LAMPHP_PHP_EXTENSIONS=intl', async () => {
-    const ext = buildExtensionLayer({ php: '8.3', extension: 'intl', nodeModules: path.join(REPO, 'node_modules'), outDir: path.join(tmp, 'dist'), print: () => {} });
+    // The same PHP version as the main layer (its default).
+    const ext = buildExtensionLayer({ php: DEFAULT_PHP_VERSION, extension: 'intl', nodeModules: path.join(REPO, 'node_modules'), outDir: path.join(tmp, 'dist'), print: () => {} });
     expect(fileList(fs.readFileSync(ext.zip))).toEqual([
       '0644 lamphp/extensions/intl.json',
-      '0644 lamphp/node_modules/@php-wasm/node-8-3/jspi/extensions/intl/intl.so',
+      `0644 lamphp/node_modules/@php-wasm/node-${DEFAULT_PHP_VERSION.replace('.', '-')}/jspi/extensions/intl/intl.so`,
       '0644 lamphp/shared/icu.dat',
     ]);
     extractZip(fs.readFileSync(ext.zip), opt);

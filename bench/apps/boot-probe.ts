@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createPhpWasmEngine } from '../../bridge/engine/php-wasm/index.ts';
 import { memoryLogger } from '../../bridge/log.ts';
+import { DEFAULT_PHP_VERSION } from '../../bridge/config.ts';
 
 const started = performance.now();
 const extensions = (process.env.PROBE_EXTENSIONS ?? '').split(',').filter(Boolean);
@@ -23,7 +24,7 @@ const engine = await createPhpWasmEngine({
   queue: 10,
   maxRequestsPerRuntime: 100_000,
   sessionDir: root,
-  phpVersion: process.env.LAMPHP_PHP_VERSION ?? '8.3',
+  phpVersion: process.env.LAMPHP_PHP_VERSION ?? DEFAULT_PHP_VERSION,
   logger: memoryLogger('error'),
   ...(extensions.length && { extensions }),
   ...(noPrepend && { iniOverrides: { auto_prepend_file: '' } }),
