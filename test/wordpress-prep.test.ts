@@ -27,6 +27,8 @@ import {
   prepareSite,
   readWordPressVersion,
   renderWpConfig,
+  cookieHash,
+  personalCookieNames,
   resolveWordPressSource,
   REPO_DEBIAN_ROOT,
   SALT_NAMES,
@@ -425,6 +427,16 @@ describe('renderWpConfig', () => {
     for (const name of SALT_NAMES) expect(decodePhp(defined(config, name)!)).toBe(salts[name]);
     expect(config).toContain("$table_prefix = 'wp_';");
     expect(config.trimEnd().endsWith("require_once ABSPATH . 'wp-settings.php';")).toBe(true);
+  });
+
+  it('fixes COOKIEHASH from the site id, so cookie names are known before the site URL is', () => {
+    expect(defined(renderWpConfig({ db: { kind: 'sqlite' }, salts, lambda: true }), 'COOKIEHASH')).toBeUndefined();
+    const config = renderWpConfig({ db: { kind: 'sqlite' }, salts, lambda: true, siteId: 'blog' });
+    const hash = cookieHash('blog');
+    expect(hash).toMatch(/^[0-9a-f]{32}$/);
+    expect(defined(config, 'COOKIEHASH')).toBe(`'${hash}'`);
+    expect(cookieHash('shop')).not.toBe(hash);
+    expect(personalCookieNames('blog')).toContain(`wordpress_logged_in_${hash}`);
   });
 
   it('derives WP_HOME and WP_SITEURL from the request unless a fixed address is given', () => {

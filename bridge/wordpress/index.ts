@@ -11,8 +11,10 @@ export {
 export { prepareSite, sqlitePluginZip, SALTS_FILE, SQLITE_PLUGIN_DIR, type PrepareSiteOptions } from './site.ts';
 export {
   dbSettingsFromEnv,
+  cookieHash,
   homeFromEnv,
   loadOrCreateSalts,
+  personalCookieNames,
   phpLiteral,
   renderWpConfig,
   SALT_NAMES,
