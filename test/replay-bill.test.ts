@@ -35,6 +35,9 @@ describe('the template as the bill reads it', () => {
     expect(shape.alarms).toBe(2);
     expect({ nat: shape.natGateways, ipv4: shape.publicIpv4, endpoints: shape.interfaceEndpoints, rds: shape.rdsInstances.length, secrets: shape.secrets }).toEqual({ nat: 0, ipv4: 0, endpoints: 0, rds: 0, secrets: 0 });
     expect(shape.unpriced).toEqual([]);
+    // The install custom resource's two functions run at deploys only: named as not priced, never dropped.
+    expect(shape.otherFunctions).toHaveLength(2);
+    expect(computeBill(shape, usage, 1000).notPriced.filter((n) => n.startsWith('Lambda function'))).toHaveLength(2);
   });
 
   it('applies CloudFront behaviors in order: uploads go to S3 without a function, pages run the viewer function', () => {

@@ -200,7 +200,7 @@ export function computeBill(shape: StackShape, usage: Usage, pageViews: number, 
   add('secrets.secret', `${shape.secrets} secret(s)`, shape.secrets, true);
   add('ses.message', 'mail sent', pageViews * pv.mails);
 
-  const notPriced = [...shape.unpriced];
+  const notPriced = [...shape.unpriced, ...shape.otherFunctions.map((id) => `Lambda function ${id} (its invocations are not in the usage)`)];
   if (shape.interfaceEndpoints > 0) notPriced.push(`${shape.interfaceEndpoints} interface VPC endpoint(s)`);
   for (const db of shape.rdsInstances) if (!prices.some((p) => p.id === `rds.${db.instanceClass}`)) notPriced.push(`RDS ${db.instanceClass}`);
 

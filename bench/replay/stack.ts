@@ -37,6 +37,8 @@ export const MANAGED_CACHE_POLICIES: Record<string, { name: string; min: number;
 export interface StackShape {
   database: 'sqlite' | 'mysql' | 'aurora';
   siteFunction: { logicalId: string; memoryMb: number; architecture: 'arm64' | 'x86_64'; timeoutS: number; logRetentionDays: number | null };
+  /** Every other function (install handlers, an outbox relay…): billed per invocation, which the usage must name. */
+  otherFunctions: string[];
   /** Minutes between WP-Cron invocations (an EventBridge rate schedule targeting the site function). */
   cronRateMinutes: number | null;
   efsFileSystems: number;
@@ -192,6 +194,7 @@ export function stackShape(t: Template): StackShape {
       timeoutS: Number(fn.Timeout ?? 3),
       logRetentionDays: logGroup?.RetentionInDays === undefined ? null : Number(logGroup.RetentionInDays),
     },
+    otherFunctions: ofType(t, 'AWS::Lambda::Function').map(([id]) => id).filter((id) => id !== fnId),
     cronRateMinutes: cronRateMinutes(t),
     efsFileSystems: ofType(t, 'AWS::EFS::FileSystem').length,
     efsThroughputMode: (ofType(t, 'AWS::EFS::FileSystem')[0]?.[1].ThroughputMode as string | undefined) ?? (ofType(t, 'AWS::EFS::FileSystem').length ? 'bursting' : null),
