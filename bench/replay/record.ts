@@ -5,6 +5,7 @@
  * seeded WordPress, plus Lambda-shaped cold starts. No CDN and no EFS are involved: this is the
  * input the bill estimate uses until the stack twin measures the day itself, and it says so.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { startEmulator } from '../../test/support/runtime-api-emulator.ts';
 import { spawnService } from '../ramp/processes.ts';
@@ -47,6 +48,8 @@ export interface RecordedUsage {
   resources: Record<string, Array<{ path: string; bytes: number }>>;
   /** Lambda-shaped, opcache snapshot restored: INIT (start → first poll) and the first invocation after it. */
   coldStart: { runs: number; initMs: number | null; firstInvocationMs: number | null };
+  /** Load average (1 min) when the recording began and ended: other work on the machine inflates the times. */
+  load: { before: number; after: number };
 }
 
 /** The cost class of one exchange: what the estimate looks a request up by. */
@@ -126,6 +129,7 @@ export async function recordUsage({
   command: string;
   log?: (line: string) => void;
 }): Promise<RecordedUsage> {
+  const loadBefore = os.loadavg()[0]!;
   const server = await startCountingServe({ root: site.dir, workDir, env });
   const samples = new Map<string, Array<{ x: Exchange; efs?: EfsUsage }>>();
   const resources: RecordedUsage['resources'] = {};
@@ -209,5 +213,6 @@ export async function recordUsage({
     classes,
     resources,
     coldStart,
+    load: { before: round(loadBefore, 2)!, after: round(os.loadavg()[0]!, 2)! },
   };
 }

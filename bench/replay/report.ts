@@ -1,5 +1,6 @@
 /** The replay's report: a generated section of BENCHMARKS.md, its JSON and two SVG charts. */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { barChart, lineChart } from '../charts/svg.ts';
 import { replaceSection, table } from '../suite/markdown.ts';
@@ -7,6 +8,7 @@ import { commit } from '../suite/cli.ts';
 import { REPO } from '../suite/lambda-front.ts';
 import { PRICES, PRICES_CHECKED } from './prices.ts';
 import type { DayResult, Mode } from './estimate.ts';
+import { TWIN_MODULE } from './through-twin.ts';
 import type { RecordedUsage } from './record.ts';
 import type { ReplaySettings } from './settings.ts';
 import type { Db } from '../suite/site.ts';
@@ -60,7 +62,7 @@ export function renderEstimate({ settings, results, recorded, command }: { setti
   const lines: string[] = [
     '## Traffic replay and monthly bill — ESTIMATE',
     '',
-    `**This is an estimate, not a replay measurement.** The stack twin is not in this tree yet, so \`${command}\` (commit ${commit() ?? 'unknown'}, ${new Date().toISOString().slice(0, 10)}) projected the generated day through models instead of replaying it: CloudFront's documented TTL rules applied to the template's cache policies and to the Cache-Control each request class answered with, one cache for the whole site (real traffic spreads over edge locations, so the hit ratio here is optimistic for small sites); Lambda environments kept for an idle keep-alive (undocumented: ${settings.replay.idleTimeoutsMinutes.join(', ')} min); each request costed by the usage recorded on this machine (${rec.recordedAt.slice(0, 10)}, \`${rec.command}\`: ${rec.note}). Visitor time to first byte needs the twin and is not estimated. Raw numbers: \`${JSON_FILE}\`.`,
+    `**This is an estimate, not a replay measurement.** ${fs.existsSync(TWIN_MODULE) ? 'This run did not go through the stack twin' : 'The stack twin is not in this tree yet'}, so \`${command}\` (commit ${commit() ?? 'unknown'}, ${new Date().toISOString().slice(0, 10)}) projected the generated day through models instead of replaying it: CloudFront's documented TTL rules applied to the template's cache policies and to the Cache-Control each request class answered with, one cache for the whole site (real traffic spreads over edge locations, so the hit ratio here is optimistic for small sites); Lambda environments kept for an idle keep-alive (undocumented: ${settings.replay.idleTimeoutsMinutes.join(', ')} min); each request costed by the usage recorded on this machine (${rec.recordedAt.slice(0, 10)}, \`${rec.command}\`, load average ${rec.load?.before ?? '–'} → ${rec.load?.after ?? '–'} on ${os.cpus().length} cores: ${rec.note}). Visitor time to first byte needs the twin and is not estimated. Raw numbers: \`${JSON_FILE}\`.`,
     '',
     `The day (\`bench/replay/settings.json\`, seed ${settings.seed}): readers in visits of ${settings.readers.pagesPerVisit} pages on average (landing: ${Object.entries(settings.readers.landing).map(([k, w]) => `${k} ${Math.round(w * 100)} %`).join(', ')}), posts by Zipf popularity (s = ${settings.site.zipfExponent}, ${settings.site.posts} posts, the newest on top once published), ${settings.readers.returningShare * 100} % returning browsers; crawlers ${settings.bots.crawlerRequestsPerPageView} requests per page view, ${settings.bots.probesPerDay} hostile probes and ${settings.feeds.pollers} feed readers a day; ${settings.comments.perDay} comments; ${settings.editors.count} editors publishing every ${settings.publishes.everyHours} h from ${settings.publishes.firstHour}:00 with an image each (block editor heartbeat and autosave every ${settings.editors.heartbeatSeconds} s while writing) plus ${settings.editors.extraSessionsPerDay} other sessions; WP-Cron every ${main[0]?.cronRateMinutes ?? '–'} min (the template's schedule). Page views = readers' HTML pages + editors' wp-admin screens; a month is ${(730 / 24).toFixed(2)} days.`,
     '',
