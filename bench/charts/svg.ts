@@ -11,8 +11,8 @@ export interface Size {
 
 const DEFAULT_SIZE: Size = { width: 760, height: 340 };
 const MARGIN = { left: 64, right: 24, top: 44, bottom: 56 };
-/** Colour-blind-safe palette (Okabe–Ito), then greys. */
-export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#F0E442', '#000000', '#777777', '#BBBBBB'];
+/** Colour-blind-safe palette (Okabe–Ito), then darker and lighter tones and greys. */
+export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#F0E442', '#000000', '#8C564B', '#7F7F7F', '#BCBD22', '#17BECF', '#BBBBBB'];
 
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -79,17 +79,35 @@ function scale(axis: Axis, from: number, to: number): (v: number) => number {
   return (v) => from + ((v - axis.lo) / (axis.hi - axis.lo)) * (to - from);
 }
 
-function legend(names: readonly string[], colors: readonly string[], x0: number, y: number): string {
+/** Legend entries placed left to right, wrapping to a new row before `maxX`. */
+function legendLayout(names: readonly string[], x0: number, maxX: number): { items: Array<{ name: string; x: number; row: number }>; rows: number } {
   let x = x0;
-  return names
-    .map((name, i) => {
-      const out =
-        `<rect x="${x}" y="${y - 8}" width="12" height="8" fill="${colors[i]}"/>` +
-        `<text x="${x + 16}" y="${y}">${escapeXml(name)}</text>`;
-      x += 28 + name.length * 6.5;
-      return out;
+  let row = 0;
+  const items = names.map((name) => {
+    const width = 28 + name.length * 6.5;
+    if (x > x0 && x + width > maxX) {
+      x = x0;
+      row++;
+    }
+    const item = { name, x, row };
+    x += width;
+    return item;
+  });
+  return { items, rows: names.length ? row + 1 : 0 };
+}
+
+function legend(layout: ReturnType<typeof legendLayout>, colors: readonly string[], y0: number): string {
+  return layout.items
+    .map(({ name, x, row }, i) => {
+      const y = y0 + row * 14;
+      return `<rect x="${x}" y="${y - 8}" width="12" height="8" fill="${colors[i]}"/><text x="${x + 16}" y="${y}">${escapeXml(name)}</text>`;
     })
     .join('');
+}
+
+/** Plot area below the title and a legend of `rows` rows. */
+function plotArea(size: Size, rows: number) {
+  return { x0: MARGIN.left, x1: size.width - MARGIN.right, y0: size.height - MARGIN.bottom, y1: MARGIN.top + Math.max(0, rows - 1) * 14 };
 }
 
 export interface LineSeries {
@@ -113,7 +131,8 @@ export interface LineChartOptions {
 
 export function lineChart(o: LineChartOptions): string {
   const size = o.size ?? DEFAULT_SIZE;
-  const plot = { x0: MARGIN.left, x1: size.width - MARGIN.right, y0: size.height - MARGIN.bottom, y1: MARGIN.top };
+  const layout = legendLayout(o.series.map((s) => s.name), MARGIN.left, size.width - MARGIN.right);
+  const plot = plotArea(size, layout.rows);
   const usable = (y: number | null): y is number => y !== null && Number.isFinite(y) && (!o.logY || y > 0);
   const xs = o.series.flatMap((s) => s.points.map((p) => p[0]));
   const ys = [...o.series.flatMap((s) => s.points.map((p) => p[1]).filter(usable)), ...(o.marks ?? []).map((m) => m.y)];
@@ -149,7 +168,7 @@ export function lineChart(o: LineChartOptions): string {
       .join('');
     parts.push(`<g class="series" data-series="${escapeXml(s.name)}">${body}</g>`);
   });
-  parts.push(legend(o.series.map((s) => s.name), colors, plot.x0, MARGIN.top - 12), '</svg>');
+  parts.push(legend(layout, colors, 30), '</svg>');
   return parts.join('');
 }
 
@@ -175,7 +194,8 @@ export interface BarChartOptions {
 
 export function barChart(o: BarChartOptions): string {
   const size = o.size ?? DEFAULT_SIZE;
-  const plot = { x0: MARGIN.left, x1: size.width - MARGIN.right, y0: size.height - MARGIN.bottom, y1: MARGIN.top };
+  const layout = legendLayout(o.series.map((s) => s.name), MARGIN.left, size.width - MARGIN.right);
+  const plot = plotArea(size, layout.rows);
   const totals = o.categories.map((_, c) => (o.stacked ? o.series.reduce((sum, s) => sum + Math.max(0, s.values[c] ?? 0), 0) : Math.max(0, ...o.series.map((s) => s.values[c] ?? 0))));
   const yAxis = linearAxis(0, Math.max(...totals, ...(o.marks ?? []).map((m) => m.y), 0) * 1.08 || 1);
   const y = scale(yAxis, plot.y0, plot.y1);
@@ -208,7 +228,7 @@ export function barChart(o: BarChartOptions): string {
   }
   parts.push(
     `<text x="14" y="${(plot.y0 + plot.y1) / 2}" text-anchor="middle" fill="#444" transform="rotate(-90 14 ${(plot.y0 + plot.y1) / 2})">${escapeXml(o.yLabel)}</text>`,
-    legend(o.series.map((s) => s.name), colors, plot.x0, MARGIN.top - 12),
+    legend(layout, colors, 30),
     '</svg>',
   );
   return parts.join('');
