@@ -10,6 +10,7 @@ import type { Logger } from './log.ts';
 import { route, type Route } from './router.ts';
 import { htaccessAccess } from './htaccess.ts';
 import { compilePathRules } from './deny-rules.ts';
+import { createInstallerGate } from './wordpress/installer-gate.ts';
 import { buildCgiEnv } from './cgi.ts';
 import { serveStatic } from './static.ts';
 import { phpCacheControl } from './cache-control.ts';
@@ -31,6 +32,11 @@ export interface BridgeOptions {
   cdn?: CdnInvalidator;
   /** PHP's mail() hand-over (its transport is closed with the bridge); the engine's onMessage must include its `onMessage`. */
   mail?: MailHandoff;
+  /**
+   * WordPress's installer belongs to the install invocation (Lambda): until it has succeeded a
+   * WordPress tree's PHP pages get a holding page, and its setup scripts are never served.
+   */
+  installerGate?: boolean;
 }
 
 export interface HandleOptions {
@@ -43,6 +49,8 @@ export interface HandleOptions {
   defer?: (work: () => Promise<void>) => void;
   /** The front door's request limit, for the upload limit PHP states; default the bridge's own. */
   frontDoor?: FrontDoorLimits;
+  /** The install invocation's own request (never set by a front door): WordPress's installer may run. */
+  installer?: boolean;
 }
 
 export interface Bridge {
@@ -84,7 +92,8 @@ const ENGINE_STATUS: Record<string, { status: number; detail: string }> = {
   EBOOT: { status: 500, detail: 'The page could not be generated.' },
 };
 
-export function createBridge({ config, engine, logger, uploads, cdn, mail }: BridgeOptions): Bridge {
+export function createBridge({ config, engine, logger, uploads, cdn, mail, installerGate }: BridgeOptions): Bridge {
+  const gate = installerGate ? createInstallerGate(config.documentRoot) : undefined;
   const routerOptions = {
     documentRoot: config.documentRoot,
     frontController: config.frontController,
@@ -246,8 +255,14 @@ export function createBridge({ config, engine, logger, uploads, cdn, mail }: Bri
         return redirect(target.status, target.location);
       case 'static':
         return serveStatic(request, target, staticOptions);
-      case 'php':
+      case 'php': {
+        const held = gate?.(target.scriptName, request.requestId, options.installer === true);
+        if (held) {
+          log.info('request held: WordPress is not installed here yet, or this is its installer', { path: request.path.slice(0, 512), reason: held.reason });
+          return held.response;
+        }
         return runPhp(request, target, options, log);
+      }
     }
   }
 

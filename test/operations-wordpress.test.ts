@@ -11,7 +11,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { createBridge, readConfig } from '../bridge/index.ts';
 import { createPhpWasmEngine } from '../bridge/engine/php-wasm/index.ts';
 import { memoryLogger } from '../bridge/log.ts';
-import { installWordPress, prepareSite, resolveWordPressSource, SQLITE_DB_DIR, SQLITE_DB_FILE } from '../bridge/wordpress/index.ts';
+import { installWordPress, prepareSite, recordInstalled, resolveWordPressSource, SQLITE_DB_DIR, SQLITE_DB_FILE } from '../bridge/wordpress/index.ts';
 import { TEST_CACHE_DIR } from './support/wordpress.ts';
 import { payloadOf, startLambdaProcess, type LambdaProcess } from './support/lambda-process.ts';
 
@@ -70,6 +70,7 @@ beforeAll(async () => {
       adminPassword: 'a-long-test-password',
       adminEmail: 'admin@example.com',
     });
+    await recordInstalled(siteDir); // as the install invocation would: the Lambda runtime serves its pages
   } finally {
     await bridge.close();
   }

@@ -27,3 +27,4 @@ export {
 export { generatePassword, installWordPress, type InstallOptions, type RequestHandler } from './install.ts';
 export { defaultDebianRoots, REPO_DEBIAN_ROOT } from './debian.ts';
 export type { InstallCommand, InstallCommandResult } from './install-site.ts';
+export { recordInstalled } from './install-state.ts';

@@ -40,6 +40,7 @@ import {
   MANIFEST_FILE,
   readInstallState,
   readManifest,
+  recordInstalled,
   writeJsonIfChanged,
   type InstallState,
 } from './install-state.ts';
@@ -267,6 +268,7 @@ export async function installSite(options: InstallSiteOptions): Promise<InstallS
   const state: InstallState = {
     version: version ?? previous?.version ?? '',
     ...((options.distributionId ?? previous?.distributionId) && { distributionId: options.distributionId ?? previous?.distributionId }),
+    ...(previous?.installed && { installed: true }),
   };
   if (await writeJsonIfChanged(path.join(site, INSTALL_STATE_FILE), state)) {
     if (options.distributionId && options.distributionId !== previous?.distributionId) {
@@ -285,6 +287,8 @@ export async function installSite(options: InstallSiteOptions): Promise<InstallS
     const result = await installWordPress(handle, { url: options.siteUrl, ...values });
     installed = result.installed;
     if (installed) actions.push(`Ran the WordPress installer for ${options.siteUrl} (admin user ${values.adminUser})`);
+    // Only now may visitors reach PHP (installer-gate.ts): the database holds a site.
+    await recordInstalled(site);
   }
   for (const action of actions) logger.info(action);
   return { changed: actions.length > 0, actions, ...(version && { version }), ...(installed !== undefined && { installed }) };

@@ -1,8 +1,8 @@
 /**
  * What the install invocation records beside a site (never served: `.ht` names under
  * wp-content, like the salts): the WordPress version and source it installed, the CloudFront
- * distribution the stack named, and the list of files it manages (for an update to remove
- * what a new WordPress no longer ships).
+ * distribution the stack named, whether WordPress's installer has succeeded, and the list of
+ * files it manages (for an update to remove what a new WordPress no longer ships).
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -16,6 +16,11 @@ export interface InstallState {
   version: string;
   /** CloudFront distribution in front of the site, as the stack passed it. */
   distributionId?: string;
+  /**
+   * WordPress's installer has succeeded for this site (or found it installed). Written only then:
+   * until it is, in Lambda, visitors get a holding page instead of PHP (installer-gate.ts).
+   */
+  installed?: boolean;
 }
 
 async function readJson<T>(file: string): Promise<T | undefined> {
@@ -41,6 +46,12 @@ export async function writeJsonIfChanged(file: string, data: unknown): Promise<b
 
 export async function readInstallState(siteDir: string): Promise<InstallState | undefined> {
   return readJson<InstallState>(path.join(siteDir, INSTALL_STATE_FILE));
+}
+
+/** Records that WordPress's installer succeeded for the site (or found it installed): visitors may reach PHP. */
+export async function recordInstalled(siteDir: string): Promise<void> {
+  const previous = await readInstallState(siteDir);
+  await writeJsonIfChanged(path.join(siteDir, INSTALL_STATE_FILE), { ...(previous ?? { version: '' }), installed: true } satisfies InstallState);
 }
 
 /** Managed files, relative to the site (posix separators); empty when none was recorded. */

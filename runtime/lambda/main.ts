@@ -48,7 +48,8 @@ async function boot(env: NodeJS.ProcessEnv, logger: Logger): Promise<{ handler: 
     onMessage,
     logger: log,
   });
-  const bridge = createBridge({ config, engine, logger: log, uploads, cdn, mail });
+  // In Lambda, only the install invocation runs WordPress's installer.
+  const bridge = createBridge({ config, engine, logger: log, uploads, cdn, mail, installerGate: true });
   logger.debug('engine ready', { documentRoot: config.documentRoot, phpVersion: config.phpVersion, mode: config.responseMode });
   // Runtimes replaced after a timeout or rotation boot in the gap before /next freezes the sandbox.
   const commands = createCommandDispatcher({ config, bridge, engine, uploads, env });

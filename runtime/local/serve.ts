@@ -5,16 +5,17 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createBridge, createLogger, LamphpError, readConfig, servicesFromConfig, uploadsWatchDir, type Config, type Logger } from '../../bridge/index.ts';
+import { createBridge, createLogger, LamphpError, readConfig, servicesFromConfig, uploadsWatchDir, type Bridge, type Config, type Logger } from '../../bridge/index.ts';
 import { createPhpWasmEngine, engineOptionsFromConfig } from '../../bridge/engine/php-wasm/index.ts';
 import {
   dbSettingsFromEnv,
   generatePassword,
   installWordPress,
+  recordInstalled,
   prepareSite,
   resolveWordPressSource,
 } from '../../bridge/wordpress/index.ts';
-import { startLocalServer, type LocalServer } from './server.ts';
+import { reservePort, serverUrl, startLocalServer, type LocalServer } from './server.ts';
 import { progressBar } from '../progress.ts';
 
 export interface ServeFlags {
@@ -122,9 +123,18 @@ export async function serve(flags: ServeFlags, env: NodeJS.ProcessEnv = process.
     logger: log,
   });
   const bridge = createBridge({ config, engine, logger: log, uploads, cdn, mail });
+  const host = flags.host ?? '127.0.0.1';
   let server: LocalServer;
+  let admin: Serving['admin'];
   try {
-    server = await startLocalServer({ bridge, config, logger: log, host: flags.host ?? '127.0.0.1', port: flags.port ?? 8080 });
+    let port = flags.port ?? 8080;
+    if (wordpress && flags.install && siteDir) {
+      // Nobody may reach the site while WordPress installs (whoever submits the installer owns
+      // it): the server listens afterwards. The installer needs the address, so the port comes first.
+      port = await reservePort(host, port);
+      admin = await installLocally(bridge, siteDir, flags, serverUrl(host, port));
+    }
+    server = await startLocalServer({ bridge, config, logger: log, host, port });
   } catch (err) {
     await bridge.close();
     throw err;
@@ -138,21 +148,27 @@ export async function serve(flags: ServeFlags, env: NodeJS.ProcessEnv = process.
       await server.close();
       await bridge.close();
     },
+    ...(admin && { admin }),
   };
-  if (wordpress && flags.install && siteDir) {
-    const file = adminFile(siteDir);
-    const saved = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { user: string; password: string }) : undefined;
-    const user = flags.adminUser ?? saved?.user ?? 'admin';
-    const password = flags.adminPassword ?? saved?.password ?? generatePassword();
-    const result = await installWordPress((request) => bridge.handle(request, { deadline: Date.now() + 120_000 }), {
-      url: server.url,
-      title: flags.title ?? 'My lamphp site',
-      adminUser: user,
-      adminPassword: password,
-      adminEmail: flags.adminEmail ?? 'admin@example.com',
-    });
-    if (result.installed) fs.writeFileSync(file, JSON.stringify({ user, password }, null, 2) + '\n', { mode: 0o600 });
-    if (result.installed || saved) serving.admin = { url: `${server.url}/wp-admin/`, user, password: result.installed ? password : saved!.password };
-  }
   return serving;
+}
+
+/** Runs WordPress's installer through the bridge unless the site is installed; the admin to print. */
+async function installLocally(bridge: Bridge, siteDir: string, flags: ServeFlags, url: string): Promise<Serving['admin']> {
+  const file = adminFile(siteDir);
+  const saved = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { user: string; password: string }) : undefined;
+  const user = flags.adminUser ?? saved?.user ?? 'admin';
+  const password = flags.adminPassword ?? saved?.password ?? generatePassword();
+  const result = await installWordPress((request) => bridge.handle(request, { deadline: Date.now() + 120_000 }), {
+    url,
+    title: flags.title ?? 'My lamphp site',
+    adminUser: user,
+    adminPassword: password,
+    adminEmail: flags.adminEmail ?? 'admin@example.com',
+  });
+  if (result.installed) fs.writeFileSync(file, JSON.stringify({ user, password }, null, 2) + '\n', { mode: 0o600 });
+  // The same site served by the Lambda runtime (which holds PHP pages until this is recorded) is installed.
+  await recordInstalled(siteDir);
+  if (!result.installed && !saved) return undefined;
+  return { url: `${url}/wp-admin/`, user, password: result.installed ? password : saved!.password };
 }

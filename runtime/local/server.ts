@@ -3,6 +3,7 @@
  * It only moves bytes: socket request → HttpRequest → bridge → socket response.
  */
 import http from 'node:http';
+import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { LamphpError } from '../../bridge/index.ts';
@@ -102,6 +103,33 @@ async function writeResponse(res: http.ServerResponse, response: HttpResponse, h
   res.end();
 }
 
+/** The address a server on `host`:`port` is reached at. */
+export function serverUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** A failure to listen, as a sentence the user can act on. */
+export function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (err.code === 'EADDRINUSE') return new LamphpError('EPORTINUSE', `Port ${port} on ${host} is already in use. Stop the other server or pass --port with a free port.`);
+  if (err.code === 'EACCES') return new LamphpError('EPORTDENIED', `Not allowed to listen on port ${port}. Use a port above 1024.`);
+  return err;
+}
+
+/**
+ * The port the server will get: `port` itself if it is free now (0: one the system picks), for
+ * an address that must be known before the server listens.
+ */
+export function reservePort(host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, host, port)));
+    probe.listen(port, host, () => {
+      const chosen = (probe.address() as AddressInfo).port;
+      probe.close(() => resolve(chosen));
+    });
+  });
+}
+
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const { bridge, config, logger } = options;
   const server = http.createServer({ keepAliveTimeout: 5000, requestTimeout: 0 }, (req, res) => {
@@ -128,18 +156,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') {
-        reject(new LamphpError('EPORTINUSE', `Port ${options.port} on ${host} is already in use. Stop the other server or pass --port with a free port.`));
-      } else if (err.code === 'EACCES') {
-        reject(new LamphpError('EPORTDENIED', `Not allowed to listen on port ${options.port}. Use a port above 1024.`));
-      } else reject(err);
-    });
+    server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, host, options.port ?? 8080)));
     server.listen(options.port ?? 8080, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: serverUrl(host, port),
     port,
     close: () =>
       new Promise<void>((resolve) => {

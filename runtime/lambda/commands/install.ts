@@ -13,7 +13,7 @@ export async function runInstall({ config, env, bridge, ctx, log }: CommandConte
   const { runInstallCommand } = await import('../../../bridge/wordpress/install-site.ts');
   // The installer's requests may use the whole invocation: an install is worth the function timeout.
   const deadline = engineDeadline(ctx.deadlineMs, config.deadlineMarginMs);
-  const handle = (request: HttpRequest) => bridge.handle(request, { deadline });
+  const handle = (request: HttpRequest) => bridge.handle(request, { deadline, installer: true });
   const started = performance.now();
   const result = await runInstallCommand(install, { env, handle, logger: log, lambda: true });
   log.info('install finished', { mode: result.mode, changed: result.changed, installed: result.installed ?? false, durationMs: Math.round(performance.now() - started) });
