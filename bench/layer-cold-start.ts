@@ -17,7 +17,7 @@ import { buildLayer } from '../layer/build.ts';
 import { extractZip } from '../layer/zip.ts';
 import { memoryLogger } from '../bridge/log.ts';
 import { serve } from '../runtime/local/serve.ts';
-import { startEmulator } from '../test/support/runtime-api-emulator.ts';
+import { startEmulator } from '../infra/twin/lambda/runtime-api.ts';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const NODE = fs.realpathSync(process.execPath);

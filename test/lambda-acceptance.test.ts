@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from './support/runtime-api-emulator.ts';
+import { startEmulator, type Emulator } from '../infra/twin/lambda/runtime-api.ts';
 import { REPO, startWordPress, type TestSite } from './support/wordpress.ts';
 
 const bootstrap = path.join(REPO, 'runtime/lambda/bootstrap');

@@ -9,7 +9,7 @@ import { LamphpError } from '../bridge/errors.ts';
 import { createRuntimeApiClient, type RuntimeApiClient } from '../runtime/lambda/client.ts';
 import { runLoop, type InvocationContext, type InvocationHandler } from '../runtime/lambda/loop.ts';
 import { engineDeadline } from '../runtime/lambda/deadline.ts';
-import { startEmulator, type Emulator, type InvokeResult } from './support/runtime-api-emulator.ts';
+import { startEmulator, type Emulator, type InvokeResult } from '../infra/twin/lambda/runtime-api.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
 const cleanups: (() => Promise<void> | void)[] = [];

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startEmulator, type Emulator, type InvokeResult } from './support/runtime-api-emulator.ts';
+import { startEmulator, type Emulator, type InvokeResult } from '../infra/twin/lambda/runtime-api.ts';
 import { DEFAULT_PHP_VERSION } from '../bridge/config.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');

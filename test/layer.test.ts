@@ -13,7 +13,7 @@ import path from 'node:path';
 import { buildLayer, type LayerBuildResult } from '../layer/build.ts';
 import { buildExtensionLayer } from '../layer/extension-layer.ts';
 import { extractZip, readZip } from '../layer/zip.ts';
-import { startEmulator, type Emulator, type InvokeResult } from './support/runtime-api-emulator.ts';
+import { startEmulator, type Emulator, type InvokeResult } from '../infra/twin/lambda/runtime-api.ts';
 import { serve } from '../runtime/local/serve.ts';
 import { memoryLogger } from '../bridge/log.ts';
 import { DEFAULT_PHP_VERSION } from '../bridge/config.ts';

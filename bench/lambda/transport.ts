@@ -3,7 +3,7 @@
  * (no adapter, no bridge, no PHP), runtime loop and emulator in one process.
  *   node bench/lambda/transport.ts
  */
-import { startEmulator } from '../../test/support/runtime-api-emulator.ts';
+import { startEmulator } from '../../infra/twin/lambda/runtime-api.ts';
 import { createRuntimeApiClient } from '../../runtime/lambda/client.ts';
 import { runLoop } from '../../runtime/lambda/loop.ts';
 import { createLogger } from '../../bridge/log.ts';

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { freePort, probe, spawnService, stopProcess } from '../ramp/processes.ts';
-import { startEmulator } from '../../test/support/runtime-api-emulator.ts';
+import { startEmulator } from '../../infra/twin/lambda/runtime-api.ts';
 import { LamphpError } from '../../bridge/errors.ts';
 import { BOOTSTRAP, lambdaEnv, startLambdaFront, waitForPollers } from './lambda-front.ts';
 import { functionUrlEvent } from './lambda-event.ts';

@@ -8,7 +8,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { startEmulator, type Emulator } from '../../test/support/runtime-api-emulator.ts';
+import { startEmulator, type Emulator } from '../../infra/twin/lambda/runtime-api.ts';
 import { spawnService, type Service } from '../ramp/processes.ts';
 import { functionUrlEvent, resultToResponse } from './lambda-event.ts';
 import { LamphpError } from '../../bridge/errors.ts';

@@ -22,7 +22,7 @@ import type { HttpRequest } from '../../bridge/http.ts';
 import { timeSequential } from './load.ts';
 import { difference, summarize } from './stats.ts';
 import { startServer } from './servers.ts';
-import { startEmulator } from '../../test/support/runtime-api-emulator.ts';
+import { startEmulator } from '../../infra/twin/lambda/runtime-api.ts';
 import { BOOTSTRAP, lambdaEnv, waitForPollers } from './lambda-front.ts';
 import { functionUrlEvent } from './lambda-event.ts';
 import { spawnService } from '../ramp/processes.ts';

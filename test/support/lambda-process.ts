@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { startEmulator, type Emulator, type InvokeResult } from './runtime-api-emulator.ts';
+import { startEmulator, type Emulator, type InvokeResult } from '../../infra/twin/lambda/runtime-api.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 export const BOOTSTRAP = path.join(REPO, 'runtime/lambda/bootstrap');

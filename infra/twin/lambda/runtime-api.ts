@@ -1,8 +1,8 @@
 /**
  * A Lambda Runtime API (2018-06-01) over node:http, faithful where our runtime could get it
  * wrong: long-polled `next`, real deadlines, the 6 MB buffered limit (413), streamed responses
- * with the HTTP-integration prelude and error trailers, init errors. Tests and the benchmark
- * harness import it; nothing here runs in Lambda.
+ * with the HTTP-integration prelude and error trailers, init errors. The stack twin runs one per
+ * function instance; tests and the benchmark harness import it; nothing here runs in Lambda.
  */
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -63,6 +63,10 @@ export interface InvokeOptions {
 
 export interface EmulatorOptions {
   port?: number;
+  /** Listening address; default 127.0.0.1. */
+  host?: string;
+  /** Called for every timeline event as it happens (the twin measures init and billed time from them). */
+  onEvent?: (event: EmulatorEvent) => void;
   /** Default function timeout (ms). */
   timeoutMs?: number;
   functionArn?: string;
@@ -107,8 +111,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let resolveInitError!: (r: InitErrorRecord) => void;
   const initError = new Promise<InitErrorRecord>((resolve) => (resolveInitError = resolve));
 
-  const record = (type: EmulatorEvent['type'], requestId?: string, detail?: string) =>
-    events.push({ seq: ++seq, at: performance.now(), type, requestId, detail });
+  const record = (type: EmulatorEvent['type'], requestId?: string, detail?: string) => {
+    const event = { seq: ++seq, at: performance.now(), type, requestId, detail };
+    events.push(event);
+    options.onEvent?.(event);
+  };
 
   const dispatch = () => {
     while (queue.length > 0 && pollers.length > 0) {
@@ -293,12 +300,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
 
   return {
-    url: `127.0.0.1:${port}`,
+    url: `${options.host ?? '127.0.0.1'}:${port}`,
     invoke(event, opts = {}) {
       if (timedOut) {
         return Promise.reject(
