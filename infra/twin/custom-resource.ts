@@ -86,9 +86,15 @@ async function send(twin: Twin, logicalId: string, type: string, requestType: 'C
     ...extra,
   };
   const answer = responses.expect(requestId);
-  // CloudFormation invokes the service token asynchronously and waits for the response document.
-  void svc.invoke(fn, event, { invoker: 'install', caller: 'cloudformation' });
-  const response = await answer;
+  // CloudFormation invokes the service token asynchronously and waits for the response document;
+  // a handler that fails without sending one would leave the stack waiting for an hour: the twin fails at once.
+  const invoked = svc.invoke(fn, event, { invoker: 'install', caller: 'cloudformation' }).then(async ({ result }) => {
+    if (result.kind === 'response') return new Promise<never>(() => {});
+    const detail = result.kind === 'error' ? `${result.errorType}: ${result.errorMessage}` : result.kind;
+    const logs = twin.logs.events().slice(-20).map((e) => `  ${e.message}`).join('\n');
+    throw new Error(`${logicalId} (${type}) ${requestType}: the service token ${fn.name} failed without responding (${detail}). Last log lines:\n${logs}`);
+  });
+  const response = await Promise.race([answer, invoked]);
   if (response.Status !== 'SUCCESS') {
     throw new Error(`${logicalId} (${type}) ${requestType} failed: ${response.Reason ?? 'no reason given'}`);
   }

@@ -6,7 +6,7 @@
  * (infra/twin/lambda/functions.ts). Rules matching event patterns do nothing locally yet.
  */
 import { lambdaService } from './lambda/functions.ts';
-import { physicalName, type ResourceModule } from './resource.ts';
+import { physicalName, type ResourceModule, type StandIn } from './resource.ts';
 import type { Twin } from './twin.ts';
 
 const UNITS: Record<string, number> = { minute: 60_000, minutes: 60_000, hour: 3_600_000, hours: 3_600_000, day: 86_400_000, days: 86_400_000 };
@@ -52,12 +52,13 @@ export const schedules: ResourceModule = {
       cancel = twin.clock.setTimer(period, tick);
     };
     arm(p);
-    return {
+    const standIn: StandIn & { stop(): Promise<void> } = {
       ref: name,
       attributes: { Arn: arn },
       update: async (next) => void arm(next),
       delete: async () => cancel(),
       stop: async () => cancel(),
-    } as never;
+    };
+    return standIn;
   },
 };

@@ -44,6 +44,20 @@ export interface S3Service {
   close(): Promise<void>;
 }
 
+/** One request to s3rver on a fresh connection (a reused keep-alive socket can be reset by the server). */
+function storage(url: string, method: string, headers: Record<string, string> = {}, body?: Uint8Array): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers: { ...headers, ...(body && { 'content-length': String(body.length) }) }, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 500, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', (err) => reject(new Error(`s3rver did not answer ${method} ${url}: ${err.message}`)));
+    req.end(body);
+  });
+}
+
 const xmlError = (code: string, message: string) =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
 
@@ -98,23 +112,24 @@ export async function startS3(twin: Twin): Promise<S3Service> {
       if (!policies.has(bucket)) return send(res, 404, xmlError('NoSuchBucket', 'The specified bucket does not exist'));
       if (decide(principal, action, resource, keys, bucket) !== 'allow') return send(res, 403, xmlError('AccessDenied', 'Access Denied'));
       const headers = { ...req.headers, host: `${internalAddress}:${port}` };
-      const upstream = await fetch(`${internal}/${encodeURIComponent(bucket)}/${keyPath}${url.search}`, {
+      const upstream = await storage(
+        `${internal}/${encodeURIComponent(bucket)}/${keyPath}${url.search}`,
         method,
-        headers: Object.fromEntries(Object.entries(headers).filter(([k]) => !['connection', 'content-length', 'transfer-encoding'].includes(k)).map(([k, v]) => [k, String(v)])),
-        body: method === 'GET' || method === 'HEAD' ? undefined : body,
-      });
-      const out = Buffer.from(await upstream.arrayBuffer());
+        Object.fromEntries(Object.entries(headers).filter(([k]) => !['connection', 'content-length', 'transfer-encoding'].includes(k)).map(([k, v]) => [k, String(v)])),
+        method === 'GET' || method === 'HEAD' ? undefined : body,
+      );
+      const out = upstream.body;
       if (upstream.status === 404 && key && (method === 'GET' || method === 'HEAD')) {
         // S3 tells a missing key from a forbidden one only to callers who may list the bucket.
         if (decide(principal, 's3:ListBucket', `arn:aws:s3:::${bucket}`, keys, bucket) !== 'allow') {
           return send(res, 403, method === 'HEAD' ? '' : xmlError('AccessDenied', 'Access Denied'));
         }
       }
-      const responseHeaders: Record<string, string> = {};
-      upstream.headers.forEach((v, k) => {
-        if (!['connection', 'transfer-encoding', 'content-encoding', 'content-length', 'keep-alive'].includes(k)) responseHeaders[k] = v;
-      });
-      if (method === 'HEAD') responseHeaders['content-length'] = upstream.headers.get('content-length') ?? '0';
+      const responseHeaders: Record<string, string | string[]> = {};
+      for (const [k, v] of Object.entries(upstream.headers)) {
+        if (v !== undefined && !['connection', 'transfer-encoding', 'content-length', 'keep-alive'].includes(k)) responseHeaders[k] = v;
+      }
+      if (method === 'HEAD') responseHeaders['content-length'] = String(upstream.headers['content-length'] ?? '0');
       res.writeHead(upstream.status, responseHeaders);
       res.end(method === 'HEAD' ? undefined : out);
       if (upstream.status < 300 && key && (method === 'PUT' || method === 'DELETE' || method === 'POST')) {
@@ -136,8 +151,8 @@ export async function startS3(twin: Twin): Promise<S3Service> {
   const service: S3Service = {
     internal,
     async createBucket(name) {
-      const r = await fetch(`${internal}/${name}`, { method: 'PUT' });
-      if (!r.ok && r.status !== 409) throw new Error(`s3rver refused bucket ${name}: ${r.status} ${await r.text()}`);
+      const r = await storage(`${internal}/${name}`, 'PUT');
+      if (r.status >= 300 && r.status !== 409) throw new Error(`s3rver refused bucket ${name}: ${r.status} ${r.body}`);
       if (!policies.has(name)) policies.set(name, undefined);
       for (const h of [`${name}.s3.amazonaws.com`, `${name}.s3.${region}.amazonaws.com`]) twin.network.register(h, endpoint.address, 's3');
     },
@@ -145,12 +160,12 @@ export async function startS3(twin: Twin): Promise<S3Service> {
       policies.set(bucket, policy);
     },
     async put(bucket, key, body) {
-      const r = await fetch(`${internal}/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`, { method: 'PUT', body });
-      if (!r.ok) throw new Error(`s3rver refused ${bucket}/${key}: ${r.status}`);
+      const r = await storage(`${internal}/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`, 'PUT', {}, body);
+      if (r.status >= 300) throw new Error(`s3rver refused ${bucket}/${key}: ${r.status}`);
     },
     async get(bucket, key) {
-      const r = await fetch(`${internal}/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`);
-      return r.ok ? Buffer.from(await r.arrayBuffer()) : undefined;
+      const r = await storage(`${internal}/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`, 'GET');
+      return r.status === 200 ? r.body : undefined;
     },
     onObjectEvent: (l) => void listeners.push(l),
     async close() {

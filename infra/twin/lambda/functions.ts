@@ -121,6 +121,8 @@ function keepAlive(twin: Twin): number {
 
 async function createFunction(twin: Twin, logicalId: string, p: Properties): Promise<StandIn> {
   const svc = await lambdaService(twin);
+  // Lambda's API answers as soon as there are functions to call.
+  await (await import('./invoke-api.ts')).startInvokeApi(twin);
   const name: string = p.FunctionName ?? physicalName(twin, logicalId);
   const arn = `arn:aws:lambda:${twin.region}:${twin.account}:function:${name}`;
   let version = 0;

@@ -74,11 +74,15 @@ export class InstancePool {
   private readonly instances: Instance[] = [];
   private seq = 0;
 
-  constructor(
-    private config: PoolConfig,
-    private readonly clock: Clock,
-    private readonly keepAliveMs: () => number,
-  ) {}
+  private config: PoolConfig;
+  private readonly clock: Clock;
+  private readonly keepAliveMs: () => number;
+
+  constructor(config: PoolConfig, clock: Clock, keepAliveMs: () => number) {
+    this.config = config;
+    this.clock = clock;
+    this.keepAliveMs = keepAliveMs;
+  }
 
   /** New configuration (a code or setting update): running instances finish their work and stop. */
   reconfigure(config: PoolConfig): void {

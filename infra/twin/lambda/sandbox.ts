@@ -74,7 +74,7 @@ export function spawnSandbox(spec: SandboxSpec): ChildProcess {
     ...spec.mounts.flatMap((m) => [`mkdir -p "$R${m.target}"`, `mount --bind ${q(m.source)} "$R${m.target}"`]),
     // Lambda's file system is read-only except /tmp and the EFS mounts.
     'mount -o remount,ro,bind "$R"',
-    `exec chroot "$R" /usr/bin/setpriv --reuid=${spec.uid} --regid=${spec.gid} --clear-groups /usr/bin/env -C /var/task "$@"`,
+    `exec /usr/sbin/chroot "$R" /usr/bin/setpriv --reuid=${spec.uid} --regid=${spec.gid} --clear-groups /usr/bin/env -C /var/task "$@"`,
   ].join('\n');
   return spawn('/usr/bin/unshare', ['--mount', '--propagation', 'private', '/bin/sh', '-c', script, 'sandbox', ...spec.command], {
     env: spec.env,

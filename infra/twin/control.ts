@@ -1,0 +1,91 @@
+/**
+ * The twin's control API, on a Unix socket (infra/twin/index.ts is its client): what a test or
+ * a traffic replay needs to drive the twin and read what happened, JSON in and out.
+ *
+ *   GET  /status                  outputs, resources, clock
+ *   POST /deploy   {assembly}     deploy another synthesis of the stack (an update)
+ *   POST /destroy                 delete the stack (custom resources get Delete)
+ *   POST /clock/advance {ms}      move a manual clock (timers, cache ages, keep-alive, schedules)
+ *   GET  /invocations?since=T     invocation records (instances.ts), twin-clock time ≥ T
+ *   GET  /instances               running instances per function
+ *   PUT  /settings {keepAliveMs, accountConcurrency}
+ *   GET  /logs?group=G            collected log lines
+ *   GET  /ssm/parameter?name=N    a parameter's value, decrypted (what the operator reads)
+ *   POST /invalidate {paths}      CloudFront invalidation on every distribution
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import type { Clock, ManualClock } from './clock.ts';
+import { readAssembly } from './assembly.ts';
+import { distributions } from './cloudfront/resources.ts';
+import { readBody } from './endpoint.ts';
+import { lambdaService } from './lambda/functions.ts';
+import { publishAssets } from './s3.ts';
+import { ssmService } from './ssm.ts';
+import type { Twin } from './twin.ts';
+
+export async function serveControl(twin: Twin, socketPath: string, clock: Clock): Promise<http.Server> {
+  const routes: Record<string, (body: any, query: URLSearchParams) => Promise<unknown> | unknown> = {
+    'GET /status': () => ({
+      stackName: twin.stackName,
+      outputs: twin.deployed.size ? twin.outputs() : {},
+      resources: [...twin.deployed].map(([logicalId, d]) => ({ logicalId, type: d.type, ref: d.standIn.ref })),
+      clock: { kind: clock.kind, now: clock.now() },
+      history: twin.history,
+    }),
+    'POST /deploy': async (b) => {
+      const assembly = readAssembly(b.assembly, b.stack);
+      await publishAssets(twin, assembly.assets);
+      return { events: await twin.deploy(assembly), outputs: twin.outputs() };
+    },
+    'POST /destroy': async () => ({ events: await twin.destroy() }),
+    'POST /clock/advance': (b) => {
+      if (clock.kind !== 'manual') throw Object.assign(new Error('The twin runs on the real clock; start it with clock: "manual" to move time.'), { status: 409 });
+      (clock as ManualClock).advance(Number(b.ms));
+      return { now: clock.now() };
+    },
+    'GET /invocations': async (_b, q) => {
+      const since = Number(q.get('since') ?? 0);
+      return (await lambdaService(twin)).records().filter((r) => r.at >= since);
+    },
+    'GET /instances': async () => Object.fromEntries([...(await lambdaService(twin)).functions.values()].map((f) => [f.name, f.pool.info()])),
+    'PUT /settings': async (b) => {
+      Object.assign(twin.settings, b);
+      for (const f of (await lambdaService(twin)).functions.values()) f.pool.rearm();
+      return twin.settings;
+    },
+    'GET /logs': (_b, q) => twin.logs.events(q.get('group') ? { group: q.get('group')! } : {}),
+    'GET /ssm/parameter': async (_b, q) => {
+      const p = (await ssmService(twin)).parameters.get(q.get('name') ?? '');
+      if (!p) throw Object.assign(new Error(`No parameter ${q.get('name')}`), { status: 404 });
+      return p;
+    },
+    'POST /invalidate': async (b) => {
+      let n = 0;
+      for (const d of (await distributions(twin)).values()) n += d.cache.invalidate(b.paths ?? ['/*']);
+      return { invalidated: n };
+    },
+  };
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://twin');
+      const route = routes[`${req.method} ${url.pathname}`];
+      const reply = (status: number, value: unknown) => {
+        const text = JSON.stringify(value);
+        res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+        res.end(text);
+      };
+      if (!route) return reply(404, { error: `No route ${req.method} ${url.pathname}` });
+      try {
+        const body = await readBody(req);
+        reply(200, await route(body.length ? JSON.parse(body.toString('utf8')) : {}, url.searchParams));
+      } catch (err) {
+        reply((err as { status?: number }).status ?? 500, { error: (err as Error).message });
+      }
+    })();
+  });
+  server.requestTimeout = 0;
+  fs.rmSync(socketPath, { force: true });
+  await new Promise<void>((resolve) => server.listen(socketPath, () => resolve()));
+  return server;
+}
