@@ -181,6 +181,7 @@ export class InstancePool {
           if (inst.current && inst.current.dispatched > 0) inst.current.finish();
         } else if (e.type === 'dispatch' && inst.current) {
           inst.current.dispatched = e.at;
+          inst.current.record.requestId = e.requestId ?? '';
           this.config.log(inst.id, `START RequestId: ${e.requestId} Version: $LATEST`);
         }
       },
