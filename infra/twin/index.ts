@@ -84,15 +84,18 @@ function request(socketPath: string, method: string, pathname: string, body?: un
   });
 }
 
-/** TCP on the host's loopback → the twin's edge socket, announcing each viewer in a PROXY line. */
+/** TCP on the host's loopback → the twin's edge: HTTPS and HTTP on one port, told apart by the first byte (a TLS handshake is 0x16). */
 async function forwardEdge(port: number, socketPath: string): Promise<net.Server> {
   const server = net.createServer((client) => {
-    const upstream = net.connect(socketPath);
-    upstream.write(`PROXY TCP4 ${client.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1'} 127.0.0.1 ${client.remotePort ?? 0} ${port}\r\n`);
-    client.pipe(upstream).pipe(client);
-    const end = () => { client.destroy(); upstream.destroy(); };
-    client.on('error', end);
-    upstream.on('error', end);
+    client.once('data', (first: Buffer) => {
+      const upstream = net.connect(`${socketPath}.${first[0] === 0x16 ? 'https' : 'http'}`);
+      upstream.write(first);
+      client.pipe(upstream).pipe(client);
+      const end = () => { client.destroy(); upstream.destroy(); };
+      client.on('error', end);
+      upstream.on('error', end);
+    });
+    client.on('error', () => client.destroy());
   });
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
   return server;

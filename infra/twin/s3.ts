@@ -112,7 +112,7 @@ export async function startS3(twin: Twin): Promise<S3Service> {
       if (!policies.has(bucket)) return send(res, 404, xmlError('NoSuchBucket', 'The specified bucket does not exist'));
       if (decide(principal, action, resource, keys, bucket) !== 'allow') return send(res, 403, xmlError('AccessDenied', 'Access Denied'));
       // s3rver checks its own keys: the request is authorized here, so it goes on unsigned.
-      const headers = { ...req.headers, host: `${internalAddress}:${port}` };
+      const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: `${internalAddress}:${port}` };
       for (const h of ['authorization', 'x-amz-security-token']) delete headers[h];
       for (const q of [...url.searchParams.keys()]) if (/^X-Amz-/i.test(q)) url.searchParams.delete(q);
       const upstream = await storage(

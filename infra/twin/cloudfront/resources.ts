@@ -1,7 +1,7 @@
 /**
  * CloudFront's resource types and the twin's edge: every distribution answers on one listener
- * (a Unix socket the host side forwards a TCP port to, HTTP and HTTPS on the same port, the
- * viewer's address passed in a PROXY protocol line), by its domain name. Cache and origin request
+ * (Unix sockets for HTTP and HTTPS that the host side forwards one TCP port to), by its domain
+ * name. Cache and origin request
  * policies come from the template or, named by id, from the dated managed-policy table;
  * functions are compiled from the template's code; origin access controls sign S3 requests as
  * the distribution.
@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import https from 'node:https';
 import tls from 'node:tls';
 import { physicalName, type ResourceModule, type StandIn } from '../resource.ts';
 import type { Twin } from '../twin.ts';
@@ -33,7 +34,6 @@ export interface CloudFrontService {
   close(): Promise<void>;
 }
 
-const VIEWER = Symbol('viewer');
 
 function cloudfrontService(twin: Twin): Promise<CloudFrontService> {
   return twin.service('cloudfront', async () => {
@@ -44,14 +44,14 @@ function cloudfrontService(twin: Twin): Promise<CloudFrontService> {
     const socketPath = String(twin.settings.edgeSocket ?? '');
     if (!socketPath) return svc;
     const { key, cert } = twin.tls.leaf(['*.cloudfront.localhost', 'cloudfront.localhost', '*.cloudfront.net']);
-    const secureContext = tls.createSecureContext({ key, cert });
     const server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const host = String(req.headers.host ?? '').toLowerCase();
         const dist = [...svc.distributions.values()].find((d) => d.domainName === host || d.domainName === host.replace(/:443$/, ''));
-        const viewer = (req.socket as net.Socket & { [VIEWER]?: { ip: string; port: number } })[VIEWER] ?? { ip: '127.0.0.1', port: 0 };
+        // Every viewer is on this machine: the host forwarder's peers are loopback addresses.
+        const viewer = { ip: '127.0.0.1', port: req.socket.remotePort ?? 0 };
         if (!dist) {
           res.writeHead(403, { 'content-type': 'text/plain' }).end(`The request could not be satisfied: no distribution answers for ${host}.`);
           return;
@@ -74,46 +74,20 @@ function cloudfrontService(twin: Twin): Promise<CloudFrontService> {
       });
     });
     server.requestTimeout = 0;
-    const listener = net.createServer((socket) => {
-      // The host side's forwarder starts each connection with a PROXY protocol v1 line.
-      let head = Buffer.alloc(0);
-      const onData = (chunk: Buffer) => {
-        head = Buffer.concat([head, chunk]);
-        const eol = head.indexOf('\r\n');
-        if (eol < 0 && head.length < 108) return;
-        socket.off('data', onData);
-        socket.pause();
-        let rest = head;
-        let viewer = { ip: '127.0.0.1', port: 0 };
-        if (head.subarray(0, 6).toString() === 'PROXY ' && eol > 0) {
-          const parts = head.subarray(0, eol).toString().split(' ');
-          viewer = { ip: parts[2] ?? '127.0.0.1', port: Number(parts[4] ?? 0) };
-          rest = head.subarray(eol + 2);
-        }
-        const start = (stream: net.Socket) => {
-          (stream as net.Socket & { [VIEWER]?: typeof viewer })[VIEWER] = viewer;
-          server.emit('connection', stream);
-        };
-        const begin = (first: Buffer) => {
-          socket.unshift(first);
-          if (first[0] === 0x16) {
-            const secure = new tls.TLSSocket(socket, { isServer: true, secureContext, ALPNProtocols: ['http/1.1'] });
-            start(secure);
-          } else start(socket);
-          socket.resume();
-        };
-        if (rest.length > 0) begin(rest);
-        else socket.once('data', (c: Buffer) => { socket.pause(); begin(c); }), socket.resume();
-      };
-      socket.on('data', onData);
-      socket.on('error', () => socket.destroy());
-    });
-    fs.rmSync(socketPath, { force: true });
-    await new Promise<void>((resolve) => listener.listen(socketPath, () => resolve()));
-    fs.chmodSync(socketPath, 0o666);
+    // Viewers arrive through the host's forwarder, which picks the socket by the first byte (TLS or not).
+    const secureServer = https.createServer({ key, cert }, (req, res) => server.emit('request', req, res));
+    secureServer.requestTimeout = 0;
+    const listeners: [net.Server, string][] = [[server, `${socketPath}.http`], [secureServer, `${socketPath}.https`]];
+    for (const [l, p] of listeners) {
+      fs.rmSync(p, { force: true });
+      await new Promise<void>((resolve) => l.listen(p, () => resolve()));
+      fs.chmodSync(p, 0o666);
+    }
     svc.close = async () => {
-      server.closeAllConnections();
-      await new Promise<void>((r) => listener.close(() => r()));
+      for (const [l] of listeners) {
+        (l as http.Server).closeAllConnections();
+        await new Promise<void>((r) => l.close(() => r()));
+      }
     };
     return svc;
   });
