@@ -7,7 +7,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { startEmulator } from '../../test/support/runtime-api-emulator.ts';
+import { startEmulator } from '../../infra/twin/lambda/runtime-api.ts';
 import { spawnService } from '../ramp/processes.ts';
 import { BOOTSTRAP, lambdaEnv, waitForPollers } from '../suite/lambda-front.ts';
 import { functionUrlEvent } from '../suite/lambda-event.ts';

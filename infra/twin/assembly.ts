@@ -49,8 +49,8 @@ export function readAssembly(directory: string, stackName?: string): Assembly {
 }
 
 /** Synthesizes the repository's CDK app (infra/app.ts) with `context` into `outdir`. */
-export function synthesizeApp(outdir: string, context: Record<string, unknown> = {}): Assembly {
-  const { app, stack } = buildApp({ outdir, context });
+export async function synthesizeApp(outdir: string, context: Record<string, unknown> = {}, log?: (line: string) => void): Promise<Assembly> {
+  const { app, stack } = await buildApp({ outdir, context, ...(log && { log }) });
   app.synth();
   return readAssembly(outdir, stack.stackName ?? DEFAULT_STACK_NAME);
 }

@@ -38,6 +38,8 @@ export interface StartTwinOptions {
   port?: number;
   /** Echo every collected log line to this process's stderr. */
   echo?: boolean;
+  /** Where synthesis reports progress (resolving WordPress); default stderr. */
+  log?: (line: string) => void;
 }
 
 export interface TwinHandle {
@@ -110,7 +112,7 @@ export function checkCanRun(): void {
 export async function startTwin(options: StartTwinOptions = {}): Promise<TwinHandle> {
   checkCanRun();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lamphp-twin-'));
-  const assembly = options.assembly ?? synthesizeApp(path.join(dataDir, 'assembly-0'), options.context).directory;
+  const assembly = options.assembly ?? (await synthesizeApp(path.join(dataDir, 'assembly-0'), options.context, options.log)).directory;
   const edgeSocket = path.join(dataDir, 'edge.sock');
   const controlSocket = path.join(dataDir, 'control.sock');
   // The edge port is chosen first: the distribution's domain name carries it.
@@ -166,7 +168,7 @@ export async function startTwin(options: StartTwinOptions = {}): Promise<TwinHan
     ca: fs.readFileSync(path.join(dataDir, 'run', 'tls', 'ca.pem'), 'utf8'),
     dataDir,
     async deploy(o) {
-      const dir = o.assembly ?? synthesizeApp(path.join(dataDir, `assembly-${++synths}`), o.context).directory;
+      const dir = o.assembly ?? (await synthesizeApp(path.join(dataDir, `assembly-${++synths}`), o.context, options.log)).directory;
       return call('POST', '/deploy', { assembly: dir });
     },
     destroy: () => call('POST', '/destroy'),
