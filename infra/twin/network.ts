@@ -39,7 +39,9 @@ export class Network {
   }
 
   register(hostname: string, address: string, service: string): void {
-    this.endpoints.push({ hostname: hostname.toLowerCase(), address, service });
+    const h = hostname.toLowerCase();
+    if (this.endpoints.some((e) => e.hostname === h && e.address === address)) return;
+    this.endpoints.push({ hostname: h, address, service });
   }
 
   lookup(hostname: string): string | undefined {

@@ -147,7 +147,6 @@ async function createFunction(twin: Twin, logicalId: string, p: Properties): Pro
     }
     const runtime = prepareManagedRuntime(twin, String(props.Runtime));
     const subnets: string[] | undefined = props.VpcConfig?.SubnetIds;
-    const reach = twin.network.reach(subnets?.length ? subnets : undefined);
     const mounts = (props.FileSystemConfigs ?? []).map((c: { Arn: string; LocalMountPath: string }) => ({ ap: accessPointByArn(twin, c.Arn), target: c.LocalMountPath }));
     const user = mounts[0]?.ap ?? { uid: 993, gid: 990 };
     const roleArn: string = props.Role;
@@ -199,6 +198,8 @@ async function createFunction(twin: Twin, logicalId: string, p: Properties): Pro
             NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
           };
           const wrapper = env.AWS_LAMBDA_EXEC_WRAPPER;
+          const hosts = twin.network.hostsFile(twin.network.reach(subnets?.length ? subnets : undefined));
+          twin.logs.append('/twin/lambda', name, `instance ${instanceId} resolves: ${hosts.split('\n').slice(2).map((l) => l.split('\t')[1]).join(' ') || 'no AWS name'}`);
           return spawnSandbox({
             dir: twin.dir('sandboxes', instanceId),
             opt,
@@ -206,7 +207,8 @@ async function createFunction(twin: Twin, logicalId: string, p: Properties): Pro
             runtime: runtime.dir,
             node: runtime.node,
             mounts: mounts.map((m: { ap: { directory: string }; target: string }) => ({ source: m.ap.directory, target: m.target })),
-            hosts: twin.network.hostsFile(reach),
+            // What the VPC reaches is read when the instance starts: endpoints may be created after the function.
+            hosts,
             uid: user.uid,
             gid: user.gid,
             tmpMb: Number(props.EphemeralStorage?.Size ?? 512),
