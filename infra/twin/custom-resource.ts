@@ -27,7 +27,7 @@ interface ResponseService {
   close(): Promise<void>;
 }
 
-function responseService(twin: Twin): Promise<ResponseService> {
+export function responseService(twin: Twin): Promise<ResponseService> {
   return twin.service('cfn-responses', async () => {
     const waiting = new Map<string, (r: CfnResponse) => void>();
     const hostname = `cloudformation-custom-resource-response-${twin.region.replace(/-/g, '')}.s3.amazonaws.com`;

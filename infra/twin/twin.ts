@@ -249,22 +249,31 @@ export class Twin {
   }
 }
 
-/** Resource ids in an order where every resource follows what it refers to or depends on. */
+/**
+ * Resource ids in the order CloudFormation starts them: it creates a resource as soon as
+ * everything it refers to or depends on exists, many at once, so the twin creates them in waves
+ * — by depth in the dependency graph, then in template order. (Two resources that do not depend
+ * on each other have no guaranteed order in AWS either.)
+ */
 export function deploymentOrder(resources: Record<string, { DependsOn?: string | string[]; Properties?: unknown }>): string[] {
-  const order: string[] = [];
-  const state = new Map<string, 'visiting' | 'done'>();
-  const visit = (id: string, from: string[]) => {
-    if (state.get(id) === 'done') return;
-    if (state.get(id) === 'visiting') throw new TemplateError(`Circular dependency: ${[...from, id].join(' → ')}.`);
+  const depth = new Map<string, number>();
+  const visiting = new Set<string>();
+  const visit = (id: string, from: string[]): number => {
+    const known = depth.get(id);
+    if (known !== undefined) return known;
+    if (visiting.has(id)) throw new TemplateError(`Circular dependency: ${[...from, id].join(' → ')}.`);
     const r = resources[id];
     if (!r) throw new TemplateError(`${from.at(-1)} refers to ${id}, which the template does not define.`);
-    state.set(id, 'visiting');
+    visiting.add(id);
     const deps = references(r.Properties);
     for (const d of [r.DependsOn ?? []].flat()) deps.add(d);
-    for (const d of [...deps].sort()) if (d in resources) visit(d, [...from, id]);
-    state.set(id, 'done');
-    order.push(id);
+    let d = 0;
+    for (const dep of deps) if (dep in resources) d = Math.max(d, visit(dep, [...from, id]) + 1);
+    visiting.delete(id);
+    depth.set(id, d);
+    return d;
   };
-  for (const id of Object.keys(resources)) visit(id, []);
-  return order;
+  const ids = Object.keys(resources);
+  for (const id of ids) visit(id, []);
+  return ids.map((id, i) => ({ id, i, d: depth.get(id)! })).sort((a, b) => a.d - b.d || a.i - b.i).map((x) => x.id);
 }
