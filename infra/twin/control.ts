@@ -5,6 +5,7 @@
  *   GET  /status                  outputs, resources, clock
  *   POST /deploy   {assembly}     deploy another synthesis of the stack (an update)
  *   POST /destroy                 delete the stack (custom resources get Delete)
+ *   POST /resume                  finish a deploy started with pauseBefore
  *   POST /clock/advance {ms}      move a manual clock (timers, cache ages, keep-alive, schedules)
  *   GET  /invocations?since=T     invocation records (instances.ts), twin-clock time ≥ T
  *   GET  /instances               running instances per function
@@ -28,7 +29,7 @@ export async function serveControl(twin: Twin, socketPath: string, clock: Clock)
   const routes: Record<string, (body: any, query: URLSearchParams) => Promise<unknown> | unknown> = {
     'GET /status': () => ({
       stackName: twin.stackName,
-      outputs: twin.deployed.size ? twin.outputs() : {},
+      outputs: twin.outputs(),
       resources: [...twin.deployed].map(([logicalId, d]) => ({ logicalId, type: d.type, ref: d.standIn.ref })),
       clock: { kind: clock.kind, now: clock.now() },
       history: twin.history,
@@ -39,6 +40,7 @@ export async function serveControl(twin: Twin, socketPath: string, clock: Clock)
       return { events: await twin.deploy(assembly), outputs: twin.outputs() };
     },
     'POST /destroy': async () => ({ events: await twin.destroy() }),
+    'POST /resume': async () => ({ events: await twin.resume(), outputs: twin.outputs() }),
     'POST /clock/advance': (b) => {
       if (clock.kind !== 'manual') throw Object.assign(new Error('The twin runs on the real clock; start it with clock: "manual" to move time.'), { status: 409 });
       (clock as ManualClock).advance(Number(b.ms));

@@ -40,6 +40,8 @@ export interface StartTwinOptions {
   echo?: boolean;
   /** Where synthesis reports progress (resolving WordPress); default stderr. */
   log?: (line: string) => void;
+  /** Resource types the first deploy stops before (e.g. `Custom::LamphpInstall`) until `resume()`. */
+  pauseBefore?: string[];
 }
 
 export interface TwinHandle {
@@ -48,6 +50,10 @@ export interface TwinHandle {
   outputs: Record<string, string>;
   /** Host port the edge listens on (127.0.0.1). */
   port: number;
+  /** Set when the deploy stopped before this resource (`pauseBefore`). */
+  paused?: { logicalId: string; type: string };
+  /** Finishes a paused deploy. */
+  resume(): Promise<{ events: DeployEvent[]; outputs: Record<string, string> }>;
   /** PEM of the certificate authority the twin's HTTPS endpoints use. */
   ca: string;
   dataDir: string;
@@ -129,6 +135,7 @@ export async function startTwin(options: StartTwinOptions = {}): Promise<TwinHan
     '--edge-port', String(port), '--clock', options.clock ?? 'real',
     ...(options.keepAliveMs !== undefined ? ['--keep-alive-ms', String(options.keepAliveMs)] : []),
     ...(options.echo ? ['--echo'] : []),
+    ...(options.pauseBefore ?? []).flatMap((t) => ['--pause-before', t]),
   ], { stdio: ['ignore', 'pipe', options.echo ? 'inherit' : 'pipe'] });
   fs.mkdirSync(path.join(dataDir, 'run'), { recursive: true });
   let stderr = '';
@@ -138,7 +145,7 @@ export async function startTwin(options: StartTwinOptions = {}): Promise<TwinHan
     let out = '';
     child.stdout!.on('data', (d) => {
       out += d;
-      const line = out.split('\n').find((l) => l.startsWith('{"ready"') || l.startsWith('{"error"'));
+      const line = out.split('\n').find((l) => l.startsWith('{"ready"') || l.startsWith('{"error"') || l.startsWith('{"paused"'));
       if (line) resolve(JSON.parse(line));
     });
     void exited.then((code) => reject(new TwinError(`The twin exited (${code}) before it was ready:\n${out}\n${stderr}`)));
@@ -158,10 +165,13 @@ export async function startTwin(options: StartTwinOptions = {}): Promise<TwinHan
     throw new TwinError(`The twin could not deploy the stack: ${ready.error.message}\n${process.env.LAMPHP_TWIN_DEBUG ? ready.error.stack : ""}\n${stderr}`);
   }
   const call = (method: string, p: string, body?: unknown) => request(controlSocket, method, p, body);
-  const outputs: Record<string, string> = ready.ready.outputs;
+  // Paused mid-deploy, the outputs are those of what exists so far.
+  const outputs: Record<string, string> = ready.ready?.outputs ?? (await call('GET', '/status')).outputs;
   const siteUrl = Object.entries(outputs).find(([k]) => /SiteUrl/.test(k))?.[1] ?? '';
   let synths = 0;
   return {
+    ...(ready.paused && { paused: ready.paused }),
+    resume: () => call('POST', '/resume'),
     siteUrl,
     outputs,
     port,

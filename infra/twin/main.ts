@@ -29,6 +29,7 @@ const { values } = parseArgs({
     'edge-port': { type: 'string' },
     clock: { type: 'string', default: 'real' },
     'keep-alive-ms': { type: 'string' },
+    'pause-before': { type: 'string', multiple: true },
     echo: { type: 'boolean', default: false },
   },
 });
@@ -49,6 +50,8 @@ const twin = new Twin({
     edgeSocket: values['edge-socket'],
     ...(values['keep-alive-ms'] && { keepAliveMs: Number(values['keep-alive-ms']) }),
   },
+  pauseBefore: values['pause-before'] ?? [],
+  onPause: (at) => process.stdout.write(`${JSON.stringify({ paused: at })}\n`),
 });
 
 const shutdown = async (code: number) => {

@@ -32,6 +32,9 @@ export interface TwinOptions {
   edgePort: number;
   /** Options stand-ins read (e.g. `keepAliveMs`), settable at run time through the control API. */
   settings?: Record<string, unknown>;
+  /** Resource types the first deploy stops before (e.g. the install), until resume(): the stack as a visitor finds it mid-deploy. */
+  pauseBefore?: string[];
+  onPause?: (at: { logicalId: string; type: string }) => void;
 }
 
 interface Deployed {
@@ -65,6 +68,11 @@ export class Twin {
   private readonly services = new Map<string, unknown>();
   private readonly closers: (() => Promise<void>)[] = [];
   private conditions: Record<string, unknown> = {};
+  private pauseBefore: Set<string>;
+  private readonly onPause?: (at: { logicalId: string; type: string }) => void;
+  private release?: () => void;
+  /** The deploy in progress, if any. */
+  deploying?: Promise<DeployEvent[]>;
   private parameters: Record<string, unknown> = {};
 
   constructor(options: TwinOptions) {
@@ -77,6 +85,15 @@ export class Twin {
     this.region = options.region ?? 'us-east-1';
     this.edgePort = options.edgePort;
     this.settings = options.settings ?? {};
+    this.pauseBefore = new Set(options.pauseBefore ?? []);
+    this.onPause = options.onPause;
+  }
+
+  /** Lets a deploy paused by `pauseBefore` go on; resolves when it is done. */
+  async resume(): Promise<DeployEvent[]> {
+    this.pauseBefore.clear();
+    this.release?.();
+    return this.deploying ?? [];
   }
 
   randomId(length: number): string {
@@ -167,7 +184,13 @@ export class Twin {
   readonly dynamicResolvers = new Map<string, (reference: string) => Promise<string>>();
 
   /** Creates or updates the stack to match the assembly's template. */
-  async deploy(assembly: Assembly): Promise<DeployEvent[]> {
+  deploy(assembly: Assembly): Promise<DeployEvent[]> {
+    const run = (this.deploying ?? Promise.resolve([])).catch(() => []).then(() => this.deployNow(assembly));
+    this.deploying = run;
+    return run;
+  }
+
+  private async deployNow(assembly: Assembly): Promise<DeployEvent[]> {
     const template = assembly.template;
     if (!this.stackName) {
       this.stackName = assembly.stackName;
@@ -185,6 +208,12 @@ export class Twin {
     for (const logicalId of deploymentOrder(resources)) {
       const definition = resources[logicalId];
       if (definition.Condition && !this.scope().condition(definition.Condition)) continue;
+      if (this.pauseBefore.has(definition.Type) && !this.deployed.has(logicalId)) {
+        await new Promise<void>((resolve) => {
+          this.release = resolve;
+          this.onPause?.({ logicalId, type: definition.Type });
+        });
+      }
       const started = performance.now();
       const properties = await this.resolveProperties(definition.Properties);
       const existing = this.deployed.get(logicalId);
@@ -235,10 +264,16 @@ export class Twin {
     return events;
   }
 
-  /** The template's outputs, evaluated. */
+  /** The template's outputs, evaluated (those whose resources do not exist yet are left out). */
   outputs(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const [name, o] of Object.entries<any>(this.assembly?.template.Outputs ?? {})) out[name] = resolve(o.Value, this.scope());
+    for (const [name, o] of Object.entries<any>(this.assembly?.template.Outputs ?? {})) {
+      try {
+        out[name] = resolve(o.Value, this.scope());
+      } catch (err) {
+        if (!(err instanceof TemplateError)) throw err;
+      }
+    }
     return out;
   }
 

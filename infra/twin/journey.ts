@@ -1,0 +1,143 @@
+/**
+ * What a person deploying their blog checks first, run through the twin's CloudFront without a
+ * browser (`npm run stack:local -- --check`): no WordPress installer before the install ran,
+ * the install, home, a post, login with the password from SSM, wp-admin, a published post on
+ * the cached home page within its shared-cache lifetime, an upload served from the bucket, a
+ * missing upload answered 404, a POST to a plugin's PHP file, and the password in no log.
+ * Every value it needs comes from the stack: outputs, responses, the twin's clock and logs.
+ */
+import type { TwinHandle } from './index.ts';
+import { Viewer } from './viewer.ts';
+
+export interface JourneyStep {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** A 1×1 PNG. */
+export const PIXEL_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
+/** The first admin password, as the operator reads it: the SSM parameter the stack's output names. */
+export async function adminPassword(twin: TwinHandle): Promise<{ user: string; password: string } | undefined> {
+  const name = Object.entries(twin.outputs).find(([k]) => /AdminPasswordParameter/.test(k))?.[1];
+  const p = name ? await twin.ssmParameter(name) : undefined;
+  return p ? { user: 'admin', password: p.Value } : undefined;
+}
+
+/** Seconds a shared cache may keep a response (`s-maxage`, else `max-age`), from its Cache-Control. */
+export function sharedMaxAge(cacheControl: string | string[] | undefined): number | undefined {
+  const cc = [cacheControl ?? ''].flat().join(',');
+  const m = /(?:^|,)\s*s-maxage=(\d+)/.exec(cc) ?? /(?:^|,)\s*max-age=(\d+)/.exec(cc);
+  return m ? Number(m[1]) : undefined;
+}
+
+export async function runJourney(twin: TwinHandle, log: (line: string) => void = () => {}): Promise<JourneyStep[]> {
+  const steps: JourneyStep[] = [];
+  const step = async (name: string, fn: () => Promise<string>) => {
+    try {
+      const detail = await fn();
+      steps.push({ name, ok: true, detail });
+      log(`ok   ${name}: ${detail}`);
+    } catch (err) {
+      steps.push({ name, ok: false, detail: (err as Error).message });
+      log(`FAIL ${name}: ${(err as Error).message}`);
+    }
+  };
+  const check = (cond: boolean, message: string) => {
+    if (!cond) throw new Error(message);
+  };
+  const anonymous = new Viewer(twin.siteUrl, twin.port, twin.ca);
+
+  if (twin.paused) {
+    await step('before the install, no WordPress installer', async () => {
+      const r = await anonymous.get('/');
+      const location = String(r.headers.location ?? '');
+      check(!/install\.php/.test(location) && !/install\.php|wp-install|setup-config/.test(r.text), `a visitor is sent to the installer (${r.status} ${location})`);
+      check(r.status === 503 || (r.status === 200 && !/<form[^>]+install/i.test(r.text)), `expected 503 or a holding page, got ${r.status}`);
+      return `${r.status}`;
+    });
+    await step('the install completes', async () => {
+      const done = await twin.resume();
+      const install = done.events.find((e) => e.type === twin.paused!.type);
+      check(install?.action === 'create', 'the install custom resource was not created');
+      return `${install!.logicalId} in ${install!.ms} ms`;
+    });
+  }
+
+  let home = await anonymous.get('/');
+  await step('home page', async () => {
+    check(home.status === 200 && /<title>/.test(home.text), `home answered ${home.status}`);
+    return `${home.status}, ${home.headers['x-cache']}`;
+  });
+  await step('a post', async () => {
+    const link = /href="(https?:\/\/[^"]+\/(?:\?p=\d+|\d{4}\/[^"]+|[^"/]+\/))"/.exec(home.text.replace(/&#038;/g, '&'))?.[1];
+    const path = link ? new URL(link).pathname + new URL(link).search : '/?p=1';
+    const r = await anonymous.get(path);
+    check(r.status === 200, `${path} answered ${r.status}`);
+    return path;
+  });
+
+  const editor = new Viewer(twin.siteUrl, twin.port, twin.ca);
+  const credentials = await adminPassword(twin);
+  await step('log in with the password from SSM', async () => {
+    check(credentials !== undefined, 'no admin password in the SSM parameter the stack names');
+    editor.cookies.set('wordpress_test_cookie', 'WP%20Cookie%20check');
+    const r = await editor.postForm('/wp-login.php', { log: credentials!.user, pwd: credentials!.password, 'wp-submit': 'Log In', redirect_to: `${editor.origin}/wp-admin/`, testcookie: '1' });
+    check(r.status === 302 && /wp-admin/.test(String(r.headers.location)), `login answered ${r.status} ${r.headers.location ?? ''}`);
+    return 'redirected to wp-admin';
+  });
+  await step('wp-admin', async () => {
+    const r = await editor.get('/wp-admin/');
+    check(r.status === 200 && /wp-admin-bar|adminmenu/.test(r.text), `wp-admin answered ${r.status}`);
+    return `${r.status}`;
+  });
+
+  let nonce = '';
+  const title = `Published through the twin ${Date.now().toString(36)}`;
+  await step('publish a post and see it on the cached home page in time', async () => {
+    const n = await editor.get('/wp-admin/admin-ajax.php?action=rest-nonce');
+    nonce = n.text.trim();
+    check(/^[a-f0-9]{10}$/.test(nonce), `no REST nonce (${n.status})`);
+    home = await anonymous.get('/');
+    const cached = await anonymous.get('/');
+    check(/Hit/.test(String(cached.headers['x-cache'])), `the home page is not cached (${cached.headers['x-cache']}, ${cached.headers['cache-control']})`);
+    const ttl = sharedMaxAge(cached.headers['cache-control']);
+    check(ttl !== undefined, `the home page says no shared-cache lifetime (${cached.headers['cache-control']})`);
+    const created = await editor.request('POST', '/wp-json/wp/v2/posts', { body: JSON.stringify({ title, status: 'publish', content: 'Hello from the stack twin.' }), headers: { 'content-type': 'application/json', 'x-wp-nonce': nonce } });
+    check(created.status === 201, `publishing answered ${created.status}: ${created.text.slice(0, 200)}`);
+    const before = await anonymous.get('/');
+    const stillCached = !before.text.includes(title);
+    await twin.advanceClock((ttl! + 1) * 1000);
+    const after = await anonymous.get('/');
+    check(after.text.includes(title), `the post is not on the home page ${ttl! + 1} s later (${after.headers['x-cache']})`);
+    return `${stillCached ? 'cached copy kept' : 'shown at once'}, shown after ${ttl} s (s-maxage)`;
+  });
+  await step('upload an image and get it back through the uploads behavior', async () => {
+    const r = await editor.request('POST', '/wp-json/wp/v2/media', { body: PIXEL_PNG, headers: { 'content-type': 'image/png', 'content-disposition': 'attachment; filename="twin-pixel.png"', 'x-wp-nonce': nonce } });
+    check(r.status === 201, `upload answered ${r.status}: ${r.text.slice(0, 200)}`);
+    const url = new URL(JSON.parse(r.text).source_url);
+    const back = await anonymous.get(url.pathname);
+    check(back.status === 200 && back.body.equals(PIXEL_PNG), `${url.pathname} answered ${back.status} (${back.body.length} bytes)`);
+    return url.pathname;
+  });
+  await step('a missing upload is 404', async () => {
+    const r = await anonymous.get('/wp-content/uploads/2001/01/not-there.png');
+    check(r.status === 404, `answered ${r.status}`);
+    return '404';
+  });
+  await step("a POST to a plugin's PHP file reaches PHP", async () => {
+    const r = await editor.postForm('/wp-content/plugins/akismet/akismet.php', { probe: '1' });
+    check(!/cloudfront/i.test(String(r.headers['x-cache'])) || !/Error/.test(String(r.headers['x-cache'])), `CloudFront refused it (${r.status}, ${r.headers['x-cache']})`);
+    check(r.status < 500 && r.status !== 403, `answered ${r.status}`);
+    return `${r.status}`;
+  });
+  await step('the admin password is in no log', async () => {
+    check(credentials !== undefined, 'no password to look for');
+    const lines = await twin.logs();
+    const leaks = lines.filter((l) => l.message.includes(credentials!.password));
+    check(leaks.length === 0, `found in ${leaks.map((l) => l.group).join(', ')}`);
+    return `${lines.length} lines checked`;
+  });
+  return steps;
+}
