@@ -1,0 +1,166 @@
+/**
+ * The stack twin: the synthesized template (default configuration: SQLite behind a Function URL)
+ * run on this machine with no internet, each resource by its stand-in, used by a real browser
+ * through the twin's CloudFront; then updated (a new layer), destroyed, and the MySQL
+ * configuration served against the machine's MariaDB. Runs as root (unshare), as CI does.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildLayer } from '../layer/build.ts';
+import { readZip, reproducibleZip } from '../layer/zip.ts';
+import { INSTALL_RESOURCE_TYPE } from '../infra/contracts.ts';
+import { startTwin, type TwinHandle } from '../infra/twin/index.ts';
+import { adminPassword, runJourney, type JourneyStep } from '../infra/twin/journey.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lamphp-twin-test-'));
+let layerZip: string;
+let sqlite: TwinHandle;
+let mysql: TwinHandle;
+let steps: JourneyStep[];
+let mysqlSteps: JourneyStep[];
+let browser: BrowserContext;
+
+/** The same layer with one more file: a new asset hash, as a new layer build gives. */
+function changedLayer(zip: string): string {
+  const entries = readZip(fs.readFileSync(zip)).filter((e) => !e.name.endsWith('/')).map((e) => ({ name: e.name, data: e.data, mode: e.mode & 0o777 }));
+  entries.push({ name: 'lamphp/NOTICE-twin-update', data: new TextEncoder().encode('a changed layer\n'), mode: 0o644 });
+  const out = path.join(tmp, 'layer-2.zip');
+  fs.writeFileSync(out, reproducibleZip(entries as Parameters<typeof reproducibleZip>[0]));
+  return out;
+}
+
+beforeAll(async () => {
+  if (process.getuid?.() !== 0) throw new Error('The twin test needs root (unshare creates its network and mount namespaces); CI runs as root.');
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run "node scripts/system-packages.js".`);
+  layerZip = (await buildLayer({ outDir: path.join(tmp, 'dist'), print: () => {} })).zip;
+  // Both configurations deploy at once; the SQLite one stops before its install so a visitor can come early.
+  [sqlite, mysql] = await Promise.all([
+    startTwin({ context: { layerZip }, clock: 'manual', pauseBefore: [INSTALL_RESOURCE_TYPE], log: () => {} }),
+    startTwin({ context: { layerZip, database: 'mysql', deletionProtection: 'false' }, clock: 'manual', log: () => {} }),
+  ]);
+  [steps, mysqlSteps] = await Promise.all([runJourney(sqlite), runJourney(mysql)]);
+  browser = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    ignoreHTTPSErrors: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 360_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all([sqlite?.close(), mysql?.close()]);
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+const stepOf = (list: JourneyStep[], name: RegExp) => {
+  const s = list.find((x) => name.test(x.name));
+  if (!s) throw new Error(`no step ${name}`);
+  return s;
+};
+
+describe('the default stack (SQLite, Function URL) in the twin, with no internet', () => {
+  it('before the install, a visitor gets no WordPress installer; then the install completes', () => {
+    expect(stepOf(steps, /no WordPress installer/)).toMatchObject({ ok: true });
+    expect(stepOf(steps, /install completes/)).toMatchObject({ ok: true });
+  });
+
+  it('serves home, a post, login with the SSM password and wp-admin through CloudFront', () => {
+    for (const name of [/^home page/, /^a post/, /^log in/, /^wp-admin/]) expect(stepOf(steps, name)).toMatchObject({ ok: true });
+  });
+
+  it('shows a published post on the cached home page within its s-maxage, on the twin clock', () => {
+    expect(stepOf(steps, /publish a post/)).toMatchObject({ ok: true });
+  });
+
+  it('serves an upload from the bucket through the uploads behavior; a missing upload is 404', () => {
+    expect(stepOf(steps, /upload an image/)).toMatchObject({ ok: true });
+    expect(stepOf(steps, /missing upload/)).toMatchObject({ ok: true });
+  });
+
+  it("lets a POST reach a plugin's PHP file", () => {
+    expect(stepOf(steps, /plugin's PHP file/)).toMatchObject({ ok: true });
+  });
+
+  it('keeps the admin password out of every log the twin collected', () => {
+    expect(stepOf(steps, /in no log/)).toMatchObject({ ok: true });
+  });
+
+  it('renders in a real browser: home, login form, the dashboard, an uploaded image', async () => {
+    const admin = (await adminPassword(sqlite))!;
+    const page = await browser.newPage();
+    const home = await page.goto(`${sqlite.siteUrl}/`);
+    expect(home?.status()).toBe(200);
+    expect(await page.title()).toMatch(/\S/);
+    await page.goto(`${sqlite.siteUrl}/wp-login.php`);
+    await page.fill('#user_login', admin.user);
+    await page.fill('#user_pass', admin.password);
+    await Promise.all([page.waitForURL(/wp-admin/), page.click('#wp-submit')]);
+    expect(await page.locator('#wpadminbar').count()).toBe(1);
+    const image = await page.evaluate(async () => {
+      const nonce = (window as unknown as { wpApiSettings?: { nonce: string } }).wpApiSettings?.nonce ?? (await (await fetch('/wp-admin/admin-ajax.php?action=rest-nonce')).text());
+      const png = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0));
+      const r = await fetch('/?rest_route=/wp/v2/media', { method: 'POST', body: png, headers: { 'content-type': 'image/png', 'content-disposition': 'attachment; filename="browser.png"', 'x-wp-nonce': nonce } });
+      const url = (await r.json()).source_url as string;
+      const img = new Image();
+      img.src = url;
+      await img.decode();
+      return { status: r.status, width: img.naturalWidth, url };
+    });
+    expect(image).toMatchObject({ status: 201, width: 1 });
+    expect(new URL(image.url).pathname).toMatch(/^\/wp-content\/uploads\//);
+    await page.close();
+  });
+
+  it('records every invocation: who invoked, cold or warm, INIT, billed duration, memory', async () => {
+    const records = await sqlite.invocations();
+    const site = records.filter((r) => r.function === sqlite.outputs[Object.keys(sqlite.outputs).find((k) => /FunctionName/.test(k))!]);
+    expect(site.some((r) => r.invoker === 'install')).toBe(true);
+    expect(site.some((r) => r.invoker === 'cloudfront')).toBe(true);
+    const cold = site.find((r) => r.cold)!;
+    expect(cold.initDurationMs).toBeGreaterThan(0);
+    expect(cold.billedDurationMs).toBeGreaterThanOrEqual(Math.ceil(cold.durationMs) + Math.ceil(cold.initDurationMs!));
+    expect(site.every((r) => r.memorySizeMb === 2048 || r.memorySizeMb > 0)).toBe(true);
+    expect(site.filter((r) => r.outcome === 'success').every((r) => r.maxMemoryUsedMb > 0)).toBe(true);
+  });
+
+  it("runs WP-Cron on the template's schedule, reaps idle instances after the keep-alive, starts cold again", async () => {
+    const since = (await sqlite.status()).clock.now;
+    await sqlite.advanceClock(5 * 60_000 + 1);
+    await expect.poll(async () => (await sqlite.invocations(since)).some((r) => r.invoker === 'cron' && r.durationMs > 0), { timeout: 60_000 }).toBe(true);
+    await sqlite.setKeepAlive(1000);
+    await sqlite.advanceClock(2000);
+    const running = Object.values(await sqlite.instances()).flat();
+    expect(running).toEqual([]);
+    const next = (await sqlite.status()).clock.now;
+    const r = await new (await import('../infra/twin/viewer.ts')).Viewer(sqlite.siteUrl, sqlite.port, sqlite.ca).get('/?p=1&cold');
+    expect(r.status).toBe(200);
+    expect((await sqlite.invocations(next)).find((x) => x.invoker === 'cloudfront')?.cold).toBe(true);
+  });
+
+  it('a new layer updates the function and runs the install again in update mode; Delete removes the password parameter', async () => {
+    const since = (await sqlite.status()).clock.now;
+    const update = await sqlite.deploy({ context: { layerZip: changedLayer(layerZip) } });
+    expect(update.events.filter((e) => e.action !== 'unchanged').map((e) => `${e.type} ${e.action}`)).toEqual(
+      expect.arrayContaining(['AWS::Lambda::LayerVersion replace', 'AWS::Lambda::Function update', `${INSTALL_RESOURCE_TYPE} update`]),
+    );
+    expect((await sqlite.invocations(since)).some((r) => r.invoker === 'install')).toBe(true);
+    const home = await new (await import('../infra/twin/viewer.ts')).Viewer(sqlite.siteUrl, sqlite.port, sqlite.ca).get('/?after-update');
+    expect(home.status).toBe(200);
+    const parameter = Object.entries(sqlite.outputs).find(([k]) => /AdminPasswordParameter/.test(k))![1];
+    expect(await sqlite.ssmParameter(parameter)).toBeDefined();
+    const destroyed = await sqlite.destroy();
+    expect(destroyed.events.some((e) => e.type === INSTALL_RESOURCE_TYPE && e.action === 'delete')).toBe(true);
+    expect(await sqlite.ssmParameter(parameter)).toBeUndefined();
+  });
+});
+
+describe('the MySQL stack in the twin, against the machine MariaDB', () => {
+  it('installs and serves home, login, wp-admin and a published post', () => {
+    for (const name of [/^home page/, /^log in/, /^wp-admin/, /publish a post/, /in no log/]) expect(stepOf(mysqlSteps, name)).toMatchObject({ ok: true });
+  });
+});
