@@ -40,7 +40,7 @@ beforeAll(async () => {
   // Both configurations deploy at once; the SQLite one stops before its install so a visitor can come early.
   [sqlite, mysql] = await Promise.all([
     startTwin({ context: { layerZip }, clock: 'manual', pauseBefore: [INSTALL_RESOURCE_TYPE], log: () => {} }),
-    startTwin({ context: { layerZip, database: 'mysql', deletionProtection: 'false' }, clock: 'manual', log: () => {} }),
+    startTwin({ context: { layerZip, database: 'mysql' }, clock: 'manual', log: () => {} }),
   ]);
   [steps, mysqlSteps] = await Promise.all([runJourney(sqlite), runJourney(mysql)]);
   browser = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
