@@ -87,7 +87,8 @@ export function lifetime(status: number, headers: Headers, policy: CachePolicyCo
   const stale = { staleWhileRevalidateMs: (seconds(cc.get('stale-while-revalidate')) ?? 0) * 1000, staleIfErrorMs: (seconds(cc.get('stale-if-error')) ?? 0) * 1000 };
   const shared = seconds(cc.get('s-maxage')) ?? seconds(cc.get('max-age'));
   if (status >= 400) {
-    if (!ERRORS_ALWAYS_CACHED.has(status) && !(ERRORS_CACHED_BY_HEADER.has(status) && shared === undefined)) return { ttlMs: 0, ...stale };
+    const cached = ERRORS_ALWAYS_CACHED.has(status) || (ERRORS_CACHED_BY_HEADER.has(status) && shared !== undefined);
+    if (!cached) return { ttlMs: 0, ...stale };
     return { ttlMs: Math.max(ERROR_CACHING_MIN_TTL_S, shared ?? 0) * 1000, ...stale };
   }
   if (!CACHEABLE_SUCCESS.has(status)) return { ttlMs: 0, ...stale };

@@ -218,7 +218,7 @@ export function createEdge(deps: EdgeDeps) {
     const xff = headers.find(([n]) => n === 'x-forwarded-for')?.[1];
     const outFiltered = out.filter(([n]) => n !== 'x-forwarded-for');
     outFiltered.push(['x-forwarded-for', xff ? `${xff}, ${request.viewerIp}` : request.viewerIp]);
-    outFiltered.push(['via', via(request.secure ? '2.0' : '1.1')]);
+    outFiltered.push(['via', via()]);
     outFiltered.push(['x-amz-cf-id', cfId()]);
     if (wantsCloudFront('cloudfront-viewer-address')) outFiltered.push(['cloudfront-viewer-address', `${request.viewerIp}:${request.viewerPort}`]);
     if (wantsCloudFront('cloudfront-forwarded-proto')) outFiltered.push(['cloudfront-forwarded-proto', request.secure ? 'https' : 'http']);
