@@ -41,6 +41,8 @@ function principalMatches(spec: unknown, p: Principal): boolean {
   if (spec === '*') return true;
   if (spec === undefined || spec === null || typeof spec !== 'object') return false;
   const s = spec as Record<string, unknown>;
+  // {"AWS": "*"} is every principal, services and anonymous callers included, like "*".
+  if (list(s.AWS as string[]).includes('*')) return true;
   if (p.kind === 'service') return list(s.Service as string[]).includes(p.id);
   if (p.kind === 'role') return list(s.AWS as string[]).some((a) => a === '*' || a === p.id || p.id.startsWith(`${a}:`) || (a.endsWith(':root') && p.id.split(':')[4] === a.split(':')[4]));
   return list(s.AWS as string[]).includes('*');
