@@ -13,7 +13,7 @@ import { buildLayer } from '../layer/build.ts';
 import { readZip, reproducibleZip } from '../layer/zip.ts';
 import { INSTALL_RESOURCE_TYPE } from '../infra/contracts.ts';
 import { startTwin, type TwinHandle } from '../infra/twin/index.ts';
-import { adminPassword, runJourney, type JourneyStep } from '../infra/twin/journey.ts';
+import { adminPassword, PIXEL_PNG, runJourney, type JourneyStep } from '../infra/twin/journey.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lamphp-twin-test-'));
@@ -101,16 +101,17 @@ describe('the default stack (SQLite, Function URL) in the twin, with no internet
     await page.fill('#user_pass', admin.password);
     await Promise.all([page.waitForURL(/wp-admin/), page.click('#wp-submit')]);
     expect(await page.locator('#wpadminbar').count()).toBe(1);
-    const image = await page.evaluate(async () => {
-      const nonce = (window as unknown as { wpApiSettings?: { nonce: string } }).wpApiSettings?.nonce ?? (await (await fetch('/wp-admin/admin-ajax.php?action=rest-nonce')).text());
-      const png = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0));
+    // In the page, as the admin's browser: the REST nonce WordPress printed, an upload, the image loaded from its URL.
+    const image = (await page.evaluate(`(async () => {
+      const nonce = (window.wpApiSettings && window.wpApiSettings.nonce) || (await (await fetch('/wp-admin/admin-ajax.php?action=rest-nonce')).text());
+      const png = Uint8Array.from(atob('${PIXEL_PNG.toString('base64')}'), (c) => c.charCodeAt(0));
       const r = await fetch('/?rest_route=/wp/v2/media', { method: 'POST', body: png, headers: { 'content-type': 'image/png', 'content-disposition': 'attachment; filename="browser.png"', 'x-wp-nonce': nonce } });
-      const url = (await r.json()).source_url as string;
+      const url = (await r.json()).source_url;
       const img = new Image();
       img.src = url;
       await img.decode();
       return { status: r.status, width: img.naturalWidth, url };
-    });
+    })()`)) as { status: number; width: number; url: string };
     expect(image).toMatchObject({ status: 201, width: 1 });
     expect(new URL(image.url).pathname).toMatch(/^\/wp-content\/uploads\//);
     await page.close();

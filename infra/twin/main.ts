@@ -11,6 +11,7 @@ import { manualClock, realClock } from './clock.ts';
 import { serveControl } from './control.ts';
 import { createLogStore } from './logs.ts';
 import { Network } from './network.ts';
+import { startCloudFrontApi } from './cloudfront/api.ts';
 import { responseService } from './custom-resource.ts';
 import { startInvokeApi } from './lambda/invoke-api.ts';
 import { publishAssets, s3Service } from './s3.ts';
@@ -64,7 +65,7 @@ process.on('SIGINT', () => void shutdown(0));
 try {
   await serveControl(twin, values['control-socket']!, clock);
   // AWS's APIs exist whatever the template creates: functions may call them.
-  await Promise.all([s3Service(twin), startInvokeApi(twin), ssmService(twin), secretsService(twin), responseService(twin)]);
+  await Promise.all([s3Service(twin), startInvokeApi(twin), ssmService(twin), secretsService(twin), responseService(twin), startCloudFrontApi(twin)]);
   const assembly = readAssembly(values.assembly!, values.stack);
   await publishAssets(twin, assembly.assets);
   const events = await twin.deploy(assembly);
