@@ -9,7 +9,6 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import { physicalName, type ResourceModule } from './resource.ts';
-import type { Twin } from './twin.ts';
 
 export const MARIADB_SOCKET = process.env.LAMPHP_TWIN_MARIADB_SOCKET ?? '/run/mysqld/mysqld.sock';
 const LOCK = '/tmp/lamphp-twin-mariadb.lock';
@@ -21,18 +20,30 @@ function sql(statement: string): void {
 const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 const ident = (s: string) => `\`${s.replace(/`/g, '``')}\``;
 
-/** Waits for the machine-wide lock on the database names the template uses. */
-async function lock(twin: Twin): Promise<() => void> {
+/**
+ * Waits for the machine-wide lock on the database names the template uses. Process ids mean
+ * nothing across the twins' PID namespaces, so the holder keeps the lock file's time fresh and a
+ * lock left untouched for LOCK_STALE_MS is taken over.
+ */
+const LOCK_STALE_MS = 15_000;
+async function lock(): Promise<() => void> {
+  const token = crypto.randomUUID();
   for (let i = 0; ; i++) {
     try {
-      fs.writeFileSync(LOCK, String(process.pid), { flag: 'wx' });
-      return () => fs.rmSync(LOCK, { force: true });
+      fs.writeFileSync(LOCK, token, { flag: 'wx' });
+      const beat = setInterval(() => {
+        const now = new Date();
+        try { fs.utimesSync(LOCK, now, now); } catch { /* released */ }
+      }, 2_000);
+      beat.unref();
+      return () => {
+        clearInterval(beat);
+        if (fs.existsSync(LOCK) && fs.readFileSync(LOCK, 'utf8') === token) fs.rmSync(LOCK, { force: true });
+      };
     } catch {
-      const holder = Number(fs.readFileSync(LOCK, 'utf8') || 0);
-      let alive = false;
-      try { process.kill(holder, 0); alive = holder > 0; } catch { alive = false; }
-      if (!alive) fs.rmSync(LOCK, { force: true });
-      else if (i > 600) throw new Error(`Another stack twin (pid ${holder}) holds the MariaDB names; try again when it stops.`);
+      const age = Date.now() - (fs.statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+      if (age > LOCK_STALE_MS) fs.rmSync(LOCK, { force: true });
+      else if (i > 1200) throw new Error('Another stack twin holds the MariaDB database and user names the template uses; try again when it stops.');
       else await new Promise((r) => setTimeout(r, 500));
     }
   }
@@ -71,7 +82,7 @@ export const databases: ResourceModule = {
     let release = () => {};
     let created: { db?: string; user?: string } = {};
     if (kind !== 'proxy' && p.MasterUsername) {
-      release = await lock(twin);
+      release = await lock();
       const user = String(p.MasterUsername);
       sql(`CREATE OR REPLACE USER ${quote(user)}@'localhost' IDENTIFIED BY ${quote(String(p.MasterUserPassword ?? ''))}`);
       const db = p.DBName ?? p.DatabaseName;
