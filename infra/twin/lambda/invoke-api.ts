@@ -48,7 +48,7 @@ export function startInvokeApi(twin: Twin) {
           const type = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
           if (type === 'DryRun') return json(res, 204, '');
           if (type === 'Event') {
-            void svc.invoke(fn, payload, who);
+            void svc.invokeAsync(fn, payload, who);
             return json(res, 202, '');
           }
           const { result } = await svc.invoke(fn, payload, who);
