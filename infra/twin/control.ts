@@ -12,12 +12,14 @@
  *   PUT  /settings {keepAliveMs, accountConcurrency}
  *   GET  /logs?group=G            collected log lines
  *   GET  /ssm/parameter?name=N    a parameter's value, decrypted (what the operator reads)
+ *   GET  /invalidations           invalidations made through the CloudFront API stand-in
  *   POST /invalidate {paths}      CloudFront invalidation on every distribution
  */
 import fs from 'node:fs';
 import http from 'node:http';
 import type { Clock, ManualClock } from './clock.ts';
 import { readAssembly } from './assembly.ts';
+import { startCloudFrontApi } from './cloudfront/api.ts';
 import { distributions } from './cloudfront/resources.ts';
 import { readBody } from './endpoint.ts';
 import { lambdaService } from './lambda/functions.ts';
@@ -62,6 +64,7 @@ export async function serveControl(twin: Twin, socketPath: string, clock: Clock)
       if (!p) throw Object.assign(new Error(`No parameter ${q.get('name')}`), { status: 404 });
       return p;
     },
+    'GET /invalidations': async () => (await startCloudFrontApi(twin)).invalidations,
     'POST /invalidate': async (b) => {
       let n = 0;
       for (const d of (await distributions(twin)).values()) n += d.cache.invalidate(b.paths ?? ['/*']);

@@ -18,6 +18,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { synthesizeApp } from './assembly.ts';
+import type { InvalidationRecord } from './cloudfront/api.ts';
 import type { InstanceInfo, InvocationRecord } from './lambda/instances.ts';
 import type { LogEvent } from './logs.ts';
 import type { DeployEvent } from './twin.ts';
@@ -67,6 +68,8 @@ export interface TwinHandle {
   logs(group?: string): Promise<LogEvent[]>;
   ssmParameter(name: string): Promise<{ Name: string; Type: string; Value: string } | undefined>;
   invalidate(paths: string[]): Promise<number>;
+  /** Invalidations the stack made through the CloudFront API (e.g. after a publish). */
+  invalidations(): Promise<InvalidationRecord[]>;
   status(): Promise<any>;
   close(): Promise<void>;
 }
@@ -190,6 +193,7 @@ export async function startTwin(options: StartTwinOptions = {}): Promise<TwinHan
     logs: (group) => call('GET', `/logs${group ? `?group=${encodeURIComponent(group)}` : ''}`),
     ssmParameter: (name) => call('GET', `/ssm/parameter?name=${encodeURIComponent(name)}`).catch(() => undefined),
     invalidate: async (paths) => (await call('POST', '/invalidate', { paths })).invalidated,
+    invalidations: () => call('GET', '/invalidations'),
     status: () => call('GET', '/status'),
     close,
   };

@@ -238,29 +238,29 @@ export class Twin {
       events.push({ logicalId, type: definition.Type, action, ms: Math.round(performance.now() - started) });
     }
     // Resources the new template no longer has go last, in reverse order of creation.
-    for (const logicalId of [...this.deployed.keys()].reverse()) {
-      if (logicalId in resources) continue;
-      const started = performance.now();
-      const d = this.deployed.get(logicalId)!;
-      if (!d.retain) await d.standIn.delete?.();
-      this.deployed.delete(logicalId);
-      events.push({ logicalId, type: d.type, action: 'delete', ms: Math.round(performance.now() - started) });
-    }
+    events.push(...(await this.remove((id) => !(id in resources))));
     this.history.push(...events);
     return events;
   }
 
   /** Deletes every resource in reverse order (`cdk destroy`). */
   async destroy(): Promise<DeployEvent[]> {
+    const events = await this.remove(() => true);
+    this.history.push(...events);
+    return events;
+  }
+
+  /** Deletes the chosen resources, newest first; a `Retain` deletion policy keeps the stand-in's data. */
+  private async remove(chosen: (logicalId: string) => boolean): Promise<DeployEvent[]> {
     const events: DeployEvent[] = [];
     for (const logicalId of [...this.deployed.keys()].reverse()) {
+      if (!chosen(logicalId)) continue;
       const started = performance.now();
       const d = this.deployed.get(logicalId)!;
       if (!d.retain) await d.standIn.delete?.();
       this.deployed.delete(logicalId);
       events.push({ logicalId, type: d.type, action: 'delete', ms: Math.round(performance.now() - started) });
     }
-    this.history.push(...events);
     return events;
   }
 

@@ -14,14 +14,23 @@ const xml = (res: http.ServerResponse, status: number, body: string, headers: Re
   res.end(body);
 };
 
-export function startCloudFrontApi(twin: Twin) {
+export interface InvalidationRecord {
+  id: string;
+  distributionId: string;
+  paths: string[];
+  /** Twin clock; the twin completes an invalidation when it is created. */
+  createdAt: number;
+  completedAt: number;
+}
+
+export function startCloudFrontApi(twin: Twin): Promise<{ invalidations: InvalidationRecord[]; close(): Promise<void> }> {
   return twin.service('cloudfront-api', async () => {
     const done = new Map<string, { distributionId: string; paths: string[]; reference: string; at: number }>();
     const render = (id: string) => {
       const inv = done.get(id)!;
       return `<?xml version="1.0" encoding="UTF-8"?>\n<Invalidation xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Id>${id}</Id><Status>Completed</Status><CreateTime>${new Date(inv.at).toISOString()}</CreateTime><InvalidationBatch><Paths><Quantity>${inv.paths.length}</Quantity><Items>${inv.paths.map((p) => `<Path>${p}</Path>`).join('')}</Items></Paths><CallerReference>${inv.reference}</CallerReference></InvalidationBatch></Invalidation>`;
     };
-    return serveEndpoint(twin, {
+    const endpoint = await serveEndpoint(twin, {
       name: 'cloudfront-api',
       service: 'cloudfront',
       hostnames: ['cloudfront.amazonaws.com'],
@@ -43,5 +52,11 @@ export function startCloudFrontApi(twin: Twin) {
         });
       },
     });
+    return {
+      get invalidations(): InvalidationRecord[] {
+        return [...done].map(([id, d]) => ({ id, distributionId: d.distributionId, paths: d.paths, createdAt: d.at, completedAt: d.at }));
+      },
+      close: () => endpoint.close(),
+    };
   });
 }
