@@ -90,7 +90,10 @@ export async function runJourney(twin: TwinHandle, log: (line: string) => void =
     editor.cookies.set('wordpress_test_cookie', 'WP%20Cookie%20check');
     const r = await editor.postForm('/wp-login.php', { log: credentials!.user, pwd: credentials!.password, 'wp-submit': 'Log In', redirect_to: `${editor.origin}/wp-admin/`, testcookie: '1' });
     check(r.status === 302 && /wp-admin/.test(String(r.headers.location)), `login answered ${r.status} ${r.headers.location ?? ''}`);
-    return 'redirected to wp-admin';
+    // A browser follows the redirect: it must stay on the site's own address (host and port).
+    const to = new URL(String(r.headers.location), twin.siteUrl);
+    check(to.host === new URL(twin.siteUrl).host, `login redirects to ${to.href}, off the site's address ${twin.siteUrl}`);
+    return `redirected to ${to.pathname}`;
   });
   await step('wp-admin', async () => {
     const r = await editor.get('/wp-admin/');
