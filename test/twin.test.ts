@@ -47,7 +47,7 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     headless: true,
     ignoreHTTPSErrors: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [sqlite.chromiumHostRule, '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }, 360_000);
 

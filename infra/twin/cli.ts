@@ -7,6 +7,7 @@
  *   npm run stack:local [-- [--check] [-c key=value …] [--port N] [--verbose]]
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildLayer } from '../../layer/build.ts';
@@ -30,6 +31,14 @@ for (const kv of values.context) {
   const eq = kv.indexOf('=');
   if (eq <= 0) throw new TwinError(`Context must be key=value, got "${kv}".`);
   context[kv.slice(0, eq)] = kv.slice(eq + 1);
+}
+
+async function portFree(port: number): Promise<boolean> {
+  const server = net.createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 const say = (line: string) => process.stderr.write(`stack:local: ${line}\n`);
@@ -56,9 +65,12 @@ try {
     );
     process.exit(failed.length ? 1 : 0);
   }
-  const twin = await startTwin({ context, clock: 'real', port: values.port ? Number(values.port) : undefined, echo: values.verbose, log: say });
+  // On port 443 the site's own address works in any browser (*.localhost is this machine).
+  const port = values.port ? Number(values.port) : (await portFree(443)) ? 443 : 0;
+  const twin = await startTwin({ context, clock: 'real', port, echo: values.verbose, log: say });
   const admin = await adminPassword(twin);
   console.log(`CloudFront (local): ${twin.siteUrl}/`);
+  if (twin.port !== 443) console.log(`Port 443 is taken here: start Chromium with ${twin.chromiumHostRule}`);
   if (admin) console.log(`Log in at ${twin.siteUrl}/wp-login.php as ${admin.user} with ${admin.password} (from the stack's SSM parameter)`);
   console.log("The certificate comes from the twin's own authority: accept it in the browser. Ctrl-C stops the twin.");
   const stop = async () => {

@@ -49,8 +49,10 @@ export interface TwinHandle {
   /** The stack's SiteUrl output (the distribution's address through the host's forwarder). */
   siteUrl: string;
   outputs: Record<string, string>;
-  /** Host port the edge listens on (127.0.0.1). */
+  /** Host port the edge listens on (127.0.0.1); the site's own address is port 443. */
   port: number;
+  /** Chromium's flag that sends the site's address to the edge when it is not on port 443. */
+  chromiumHostRule: string;
   /** Set when the deploy stopped before this resource (`pauseBefore`). */
   paused?: { logicalId: string; type: string };
   /** Finishes a paused deploy. */
@@ -124,7 +126,6 @@ export async function startTwin(options: StartTwinOptions = {}): Promise<TwinHan
   const assembly = options.assembly ?? (await synthesizeApp(path.join(dataDir, 'assembly-0'), options.context, options.log)).directory;
   const edgeSocket = path.join(dataDir, 'edge.sock');
   const controlSocket = path.join(dataDir, 'control.sock');
-  // The edge port is chosen first: the distribution's domain name carries it.
   const probe = net.createServer();
   await new Promise<void>((r) => probe.listen(options.port ?? 0, '127.0.0.1', () => r()));
   const port = (probe.address() as net.AddressInfo).port;
@@ -135,7 +136,7 @@ export async function startTwin(options: StartTwinOptions = {}): Promise<TwinHan
     '--net', '--pid', '--fork', '--mount-proc', '--kill-child',
     NODE, '--openssl-legacy-provider', path.join(import.meta.dirname, 'main.ts'),
     '--assembly', assembly, '--data', path.join(dataDir, 'run'), '--edge-socket', edgeSocket, '--control-socket', controlSocket,
-    '--edge-port', String(port), '--clock', options.clock ?? 'real',
+    '--clock', options.clock ?? 'real',
     ...(options.keepAliveMs !== undefined ? ['--keep-alive-ms', String(options.keepAliveMs)] : []),
     ...(options.echo ? ['--echo'] : []),
     ...(options.pauseBefore ?? []).flatMap((t) => ['--pause-before', t]),
@@ -178,6 +179,7 @@ export async function startTwin(options: StartTwinOptions = {}): Promise<TwinHan
     siteUrl,
     outputs,
     port,
+    chromiumHostRule: `--host-resolver-rules=MAP *.cloudfront.localhost:443 127.0.0.1:${port}`,
     ca: fs.readFileSync(path.join(dataDir, 'run', 'tls', 'ca.pem'), 'utf8'),
     dataDir,
     async deploy(o) {

@@ -27,7 +27,6 @@ const { values } = parseArgs({
     data: { type: 'string' },
     'edge-socket': { type: 'string' },
     'control-socket': { type: 'string' },
-    'edge-port': { type: 'string' },
     clock: { type: 'string', default: 'real' },
     'keep-alive-ms': { type: 'string' },
     'pause-before': { type: 'string', multiple: true },
@@ -46,7 +45,6 @@ const twin = new Twin({
   network: new Network(),
   tls: createTls(`${values.data}/tls`),
   dataDir: values.data!,
-  edgePort: Number(values['edge-port']),
   settings: {
     edgeSocket: values['edge-socket'],
     ...(values['keep-alive-ms'] && { keepAliveMs: Number(values['keep-alive-ms']) }),

@@ -28,8 +28,6 @@ export interface TwinOptions {
   dataDir: string;
   account?: string;
   region?: string;
-  /** Port viewers reach the CloudFront stand-in on (the distribution's domain name carries it). */
-  edgePort: number;
   /** Options stand-ins read (e.g. `keepAliveMs`), settable at run time through the control API. */
   settings?: Record<string, unknown>;
   /** Resource types the first deploy stops before (e.g. the install), until resume(): the stack as a visitor finds it mid-deploy. */
@@ -55,7 +53,6 @@ export class Twin {
   readonly dataDir: string;
   readonly account: string;
   readonly region: string;
-  readonly edgePort: number;
   readonly settings: Record<string, unknown>;
   stackName = '';
   stackId = '';
@@ -83,7 +80,6 @@ export class Twin {
     this.dataDir = options.dataDir;
     this.account = options.account ?? '123456789012';
     this.region = options.region ?? 'us-east-1';
-    this.edgePort = options.edgePort;
     this.settings = options.settings ?? {};
     this.pauseBefore = new Set(options.pauseBefore ?? []);
     this.onPause = options.onPause;

@@ -49,7 +49,8 @@ function cloudfrontService(twin: Twin): Promise<CloudFrontService> {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const host = String(req.headers.host ?? '').toLowerCase();
-        const dist = [...svc.distributions.values()].find((d) => d.domainName === host || d.domainName === host.replace(/:443$/, ''));
+        // Viewers reach the edge through the host's forwarder, whatever its port: match the name.
+        const dist = [...svc.distributions.values()].find((d) => d.domainName === host.replace(/:\d+$/, ''));
         // Every viewer is on this machine: the host forwarder's peers are loopback addresses.
         const viewer = { ip: '127.0.0.1', port: req.socket.remotePort ?? 0 };
         if (!dist) {
@@ -133,8 +134,8 @@ export const cloudfront: ResourceModule = {
     }
     // AWS::CloudFront::Distribution
     const distributionId = `E${twin.randomId(13)}`;
-    const port = twin.edgePort;
-    const domainName = `d${twin.randomId(13).toLowerCase()}.cloudfront.localhost${port === 443 ? '' : `:${port}`}`;
+    // Like d111111abcdef8.cloudfront.net, under .localhost so that browsers resolve it to this machine.
+    const domainName = `d${twin.randomId(13).toLowerCase()}.cloudfront.localhost`;
     const arn = `arn:aws:cloudfront::${twin.account}:distribution/${distributionId}`;
     const cache = new EdgeCache();
     const build = (props: typeof p) => {
