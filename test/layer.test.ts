@@ -5,7 +5,7 @@
  * the sources are byte-identical and hold exactly the files of layer/allow-list.txt; the
  * self-contained variants run on their own Node (arm64 under qemu-user where it is installed).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -141,13 +141,15 @@ function mappedBindings(pid: number): string[] {
 }
 
 describe('the default layer (nodejs24.x + AWS_LAMBDA_EXEC_WRAPPER=/opt/lamphp/bootstrap)', () => {
-  let built: LayerBuildResult;
+  let built: LayerBuildResult & { lines: string[] };
   let opt: string;
   let siteDir: string;
   const lines: string[] = [];
 
   beforeAll(async () => {
-    built = await buildLayer({ outDir: path.join(tmp, 'dist'), print: (l) => lines.push(l) });
+    // The run's shared build (test/global-setup.ts): what buildLayer wrote and printed.
+    built = inject('layer');
+    lines.push(...built.lines);
     opt = unpack(built.zip, 'default');
     siteDir = path.join(tmp, 'default', 'site');
     // A WordPress site on SQLite, prepared and installed with the repository's own code; the

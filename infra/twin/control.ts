@@ -7,6 +7,7 @@
  *   POST /destroy                 delete the stack (custom resources get Delete)
  *   POST /resume                  finish a deploy started with pauseBefore
  *   POST /clock/advance {ms}      move a manual clock (timers, cache ages, keep-alive, schedules)
+ *   GET  /template                the template deployed last
  *   GET  /invocations?since=T     invocation records (instances.ts), twin-clock time ≥ T
  *   GET  /instances               running instances per function
  *   PUT  /settings {keepAliveMs, accountConcurrency}
@@ -48,6 +49,7 @@ export async function serveControl(twin: Twin, socketPath: string, clock: Clock)
       (clock as ManualClock).advance(Number(b.ms));
       return { now: clock.now() };
     },
+    'GET /template': () => twin.assembly?.template ?? {},
     'GET /invocations': async (_b, q) => {
       const since = Number(q.get('since') ?? 0);
       return (await lambdaService(twin)).records().filter((r) => r.at >= since);

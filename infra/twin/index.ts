@@ -73,6 +73,8 @@ export interface TwinHandle {
   /** Invalidations the stack made through the CloudFront API (e.g. after a publish). */
   invalidations(): Promise<InvalidationRecord[]>;
   status(): Promise<any>;
+  /** The template deployed last (what the bill and the replay read). */
+  template(): Promise<any>;
   close(): Promise<void>;
 }
 
@@ -197,6 +199,7 @@ export async function startTwin(options: StartTwinOptions = {}): Promise<TwinHan
     invalidate: async (paths) => (await call('POST', '/invalidate', { paths })).invalidated,
     invalidations: () => call('GET', '/invalidations'),
     status: () => call('GET', '/status'),
+    template: () => call('GET', '/template'),
     close,
   };
 }
