@@ -87,15 +87,11 @@ describe('the default stack (SQLite, Function URL) in the twin, with no internet
     passed(steps, /upload an image/);
   });
 
-  // Not met yet by the template: the bucket policy does not let CloudFront list the bucket, so S3
-  // answers 403 for a missing key. it.fails keeps the check running; when it passes, make it `it`.
-  it.fails('answers 404 for a missing upload', () => {
+  it('answers 404 for a missing upload', () => {
     passed(steps, /missing upload/);
   });
 
-  // Not met yet by the template: the wp-content/plugins/* behavior allows GET, HEAD and OPTIONS
-  // only. it.fails keeps the check running; when it passes, make it `it`.
-  it.fails("lets a POST reach a plugin's PHP file", () => {
+  it("lets a POST reach a plugin's PHP file", () => {
     passed(steps, /plugin's PHP file/);
   });
 
