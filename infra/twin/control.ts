@@ -8,6 +8,7 @@
  *   POST /resume                  finish a deploy started with pauseBefore
  *   POST /clock/advance {ms}      move a manual clock (timers, cache ages, keep-alive, schedules)
  *   GET  /template                the template deployed last
+ *   PUT  /efs {path, content}     a file (base64) into an access point, as its POSIX user
  *   GET  /invocations?since=T     invocation records (instances.ts), twin-clock time ≥ T
  *   GET  /instances               running instances per function
  *   PUT  /settings {keepAliveMs, accountConcurrency}
@@ -22,6 +23,7 @@ import type { Clock, ManualClock } from './clock.ts';
 import { readAssembly } from './assembly.ts';
 import { startCloudFrontApi } from './cloudfront/api.ts';
 import { distributions } from './cloudfront/resources.ts';
+import { writeIntoAccessPoint } from './efs.ts';
 import { readBody } from './endpoint.ts';
 import { lambdaService } from './lambda/functions.ts';
 import { publishAssets } from './s3.ts';
@@ -50,6 +52,7 @@ export async function serveControl(twin: Twin, socketPath: string, clock: Clock)
       return { now: clock.now() };
     },
     'GET /template': () => twin.assembly?.template ?? {},
+    'PUT /efs': (b) => ({ written: writeIntoAccessPoint(twin, b.path, Buffer.from(b.content, 'base64'), b.accessPointId) }),
     'GET /invocations': async (_b, q) => {
       const since = Number(q.get('since') ?? 0);
       return (await lambdaService(twin)).records().filter((r) => r.at >= since);

@@ -20,6 +20,28 @@ export interface AccessPoint {
 const fileSystems = new WeakMap<Twin, Map<string, string>>();
 const accessPoints = new WeakMap<Twin, Map<string, AccessPoint>>();
 
+/** Writes a file into an access point's tree as its POSIX user would (an operator copying files onto EFS). */
+export function writeIntoAccessPoint(twin: Twin, relativePath: string, content: Buffer, accessPointId?: string): string {
+  const all = [...(accessPoints.get(twin)?.values() ?? [])];
+  const ap = accessPointId ? all.find((a) => a.id === accessPointId) : all[0];
+  if (!ap) throw new Error('The stack has no EFS access point to write into.');
+  const target = path.resolve(ap.directory, relativePath);
+  if (!target.startsWith(`${ap.directory}${path.sep}`)) throw new Error(`${relativePath} is outside the access point.`);
+  let dir = path.dirname(target);
+  const created: string[] = [];
+  while (!fs.existsSync(dir)) {
+    created.unshift(dir);
+    dir = path.dirname(dir);
+  }
+  for (const d of created) {
+    fs.mkdirSync(d);
+    fs.chownSync(d, ap.uid, ap.gid);
+  }
+  fs.writeFileSync(target, content, { mode: 0o644 });
+  fs.chownSync(target, ap.uid, ap.gid);
+  return target;
+}
+
 /** The access point an ARN (`…:access-point/fsap-…`) names. */
 export function accessPointByArn(twin: Twin, arn: string): AccessPoint {
   const id = arn.split('/').at(-1)!;

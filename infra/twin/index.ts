@@ -75,6 +75,8 @@ export interface TwinHandle {
   status(): Promise<any>;
   /** The template deployed last (what the bill and the replay read). */
   template(): Promise<any>;
+  /** Writes a file into the (first) EFS access point, relative to its root, as its POSIX user. */
+  writeEfs(relativePath: string, content: Buffer | string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -200,6 +202,7 @@ export async function startTwin(options: StartTwinOptions = {}): Promise<TwinHan
     invalidations: () => call('GET', '/invalidations'),
     status: () => call('GET', '/status'),
     template: () => call('GET', '/template'),
+    writeEfs: async (p, content) => void (await call('PUT', '/efs', { path: p, content: Buffer.from(content).toString('base64') })),
     close,
   };
 }

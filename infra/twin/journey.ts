@@ -6,6 +6,7 @@
  * missing upload answered 404, a POST to a plugin's PHP file, and the password in no log.
  * Every value it needs comes from the stack: outputs, responses, the twin's clock and logs.
  */
+import { ENV } from '../contracts.ts';
 import { ERROR_CACHING_MIN_TTL_S } from './cloudfront/cache.ts';
 import type { TwinHandle } from './index.ts';
 import { Viewer } from './viewer.ts';
@@ -31,6 +32,17 @@ export function sharedMaxAge(cacheControl: string | string[] | undefined): numbe
   const cc = [cacheControl ?? ''].flat().join(',');
   const m = /(?:^|,)\s*s-maxage=(\d+)/.exec(cc) ?? /(?:^|,)\s*max-age=(\d+)/.exec(cc);
   return m ? Number(m[1]) : undefined;
+}
+
+/** Where the site's document root is on its EFS access point: the function's LAMPHP_DOCUMENT_ROOT below its mount path. */
+async function documentRootOnEfs(twin: TwinHandle): Promise<string> {
+  const template = await twin.template();
+  for (const r of Object.values<any>(template.Resources ?? {})) {
+    const mount: string | undefined = r.Properties?.FileSystemConfigs?.[0]?.LocalMountPath;
+    const root = r.Properties?.Environment?.Variables?.[ENV.documentRoot];
+    if (r.Type === 'AWS::Lambda::Function' && mount && typeof root === 'string' && root.startsWith(`${mount}/`)) return root.slice(mount.length + 1);
+  }
+  throw new Error('No function mounts EFS with its document root below the mount path.');
 }
 
 export async function runJourney(twin: TwinHandle, log: (line: string) => void = () => {}): Promise<JourneyStep[]> {
@@ -135,10 +147,13 @@ export async function runJourney(twin: TwinHandle, log: (line: string) => void =
     return '404';
   });
   await step("a POST to a plugin's PHP file reaches PHP", async () => {
-    const r = await editor.postForm('/wp-content/plugins/akismet/akismet.php', { probe: '1' });
-    check(!/cloudfront/i.test(String(r.headers['x-cache'])) || !/Error/.test(String(r.headers['x-cache'])), `CloudFront refused it (${r.status}, ${r.headers['x-cache']})`);
-    check(r.status < 500 && r.status !== 403, `answered ${r.status}`);
-    return `${r.status}`;
+    // A plugin that posts to its own file, copied onto EFS the way an operator adds one.
+    const docRoot = await documentRootOnEfs(twin);
+    await twin.writeEfs(`${docRoot}/wp-content/plugins/lamphp-twin-probe/form.php`, "<?php\nheader('content-type: text/plain');\necho 'posted:', $_POST['probe'] ?? '', ' cookies:', count($_COOKIE);\n");
+    const r = await editor.postForm('/wp-content/plugins/lamphp-twin-probe/form.php', { probe: 'twin' });
+    check(!/Error/.test(String(r.headers['x-cache'])), `CloudFront refused it (${r.status}, ${r.headers['x-cache']})`);
+    check(r.status === 200 && /^posted:twin cookies:[1-9]/.test(r.text), `answered ${r.status}: ${r.text.slice(0, 120)}`);
+    return r.text;
   });
   await step('the admin password is in no log', async () => {
     check(credentials !== undefined, 'no password to look for');
