@@ -39,6 +39,12 @@ export interface FunctionEvent {
   response?: FunctionResponse;
 }
 
+/**
+ * CloudFront limits a function's compute, not its wall time; the twin only stops a runaway
+ * function, with room for a loaded machine.
+ */
+const RUNAWAY_MS = 2000;
+
 export class FunctionError extends Error {
   readonly code = 'ETWINCFFUNCTION';
 }
@@ -61,7 +67,7 @@ export function compileFunction(name: string, code: string, runtime: string, log
   const context = vm.createContext(sandbox, { codeGeneration: { strings: false, wasm: false } });
   let handler: unknown;
   try {
-    handler = vm.runInContext(`${code}\n;typeof handler === 'function' ? handler : undefined`, context, { filename: name, timeout: 100 });
+    handler = vm.runInContext(`${code}\n;typeof handler === 'function' ? handler : undefined`, context, { filename: name, timeout: RUNAWAY_MS });
   } catch (err) {
     throw new FunctionError(`${name} does not compile: ${(err as Error).message}`);
   }
@@ -70,7 +76,7 @@ export function compileFunction(name: string, code: string, runtime: string, log
     async run(event: FunctionEvent): Promise<FunctionRequest | FunctionResponse> {
       // Round-trip through JSON: the function sees plain data and cannot keep references to ours.
       const input = vm.runInContext(`(${JSON.stringify(JSON.stringify(event))})`, context) as string;
-      const result = await (vm.runInContext('(h, e) => h(JSON.parse(e))', context, { timeout: 100 }) as (h: unknown, e: string) => unknown)(handler, input);
+      const result = await (vm.runInContext('(h, e) => h(JSON.parse(e))', context, { timeout: RUNAWAY_MS }) as (h: unknown, e: string) => unknown)(handler, input);
       if (result === null || typeof result !== 'object') throw new FunctionError(`${name} returned ${String(result)}, not a request or response object.`);
       return JSON.parse(JSON.stringify(result));
     },
