@@ -75,8 +75,10 @@ export function compileFunction(name: string, code: string, runtime: string, log
   return {
     async run(event: FunctionEvent): Promise<FunctionRequest | FunctionResponse> {
       // Round-trip through JSON: the function sees plain data and cannot keep references to ours.
-      const input = vm.runInContext(`(${JSON.stringify(JSON.stringify(event))})`, context) as string;
-      const result = await (vm.runInContext('(h, e) => h(JSON.parse(e))', context, { timeout: RUNAWAY_MS }) as (h: unknown, e: string) => unknown)(handler, input);
+      // Called inside the context so the runaway guard covers the handler itself.
+      context.__twinEvent = JSON.stringify(event);
+      const result = await vm.runInContext('handler(JSON.parse(__twinEvent))', context, { timeout: RUNAWAY_MS });
+      delete context.__twinEvent;
       if (result === null || typeof result !== 'object') throw new FunctionError(`${name} returned ${String(result)}, not a request or response object.`);
       return JSON.parse(JSON.stringify(result));
     },
