@@ -150,6 +150,7 @@ describe('the default layer (nodejs24.x + AWS_LAMBDA_EXEC_WRAPPER=/opt/lamphp/bo
     // The run's shared build (test/global-setup.ts): what buildLayer wrote and printed.
     built = inject('layer');
     lines.push(...built.lines);
+    fs.mkdirSync(path.join(tmp, 'dist'), { recursive: true });
     opt = unpack(built.zip, 'default');
     siteDir = path.join(tmp, 'default', 'site');
     // A WordPress site on SQLite, prepared and installed with the repository's own code; the
