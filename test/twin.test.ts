@@ -64,10 +64,7 @@ const passed = (list: JourneyStep[], name: RegExp) => {
 };
 
 describe('the default stack (SQLite, Function URL) in the twin, with no internet', () => {
-  // The documented behaviour, not met yet by the runtime (a visitor before the install gets a 404,
-  // not 503 or a holding page): it.fails keeps the check running; once it passes vitest reports
-  // a failure here — then make it `it`.
-  it.fails('before the install, a visitor gets no WordPress installer (503 or a holding page)', () => {
+  it('before the install, a visitor gets no WordPress installer (503 or a holding page)', () => {
     passed(steps, /no WordPress installer/);
   });
 
