@@ -40,10 +40,6 @@ export const BUNDLE_ENTRIES: { in: string; out: string }[] = [
 /** The engine's module of run-time file paths; the bundle gets layer/bundle-files.ts instead. */
 const ENGINE_FILES = 'bridge/engine/php-wasm/files.ts';
 
-/**
- * Bundled CommonJS code calls `require` (for Node built-ins); an ES module has none, so the
- * bundle makes one. The odd import name cannot collide with minified names.
- */
 /** How lamphp bundles for Lambda's Node 24: one minified ES module per entry, licences at its end. */
 export const NODE_BUNDLE: {
   outExtension: Record<string, string>;
@@ -66,6 +62,10 @@ export const NODE_BUNDLE: {
   legalComments: 'eof',
 };
 
+/**
+ * Bundled CommonJS code calls `require` (for Node built-ins); an ES module has none, so the
+ * bundle makes one. The odd import name cannot collide with minified names.
+ */
 export const REQUIRE_BANNER = "import{createRequire as __lamphpCreateRequire}from'node:module';const require=__lamphpCreateRequire(import.meta.url);";
 
 /** The layer holds one PHP version, so that version is the default of LAMPHP_PHP_VERSION. */

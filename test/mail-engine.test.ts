@@ -1,6 +1,6 @@
 /**
- * PHP's mail() through the real engine, with exec/shell_exec/system/passthru/popen/proc_open
- * disabled: the message PHP writes to sendmail reaches the bridge, which delivers it as a
+ * PHP's mail() through the real engine with lamphp's php.ini, which disables exec, shell_exec,
+ * system, passthru, popen and proc_open: the message PHP writes to sendmail reaches the bridge, which delivers it as a
  * `.eml` file, through a real SMTP server (smtp-server), or to an SES stand-in that checks the
  * SigV4 signature for real — byte for byte what PHP produced, apart from the documented
  * changes — or refuses it with one log line, and mail() says so.
@@ -18,7 +18,6 @@ import { jobSubmitterFromConfig } from '../bridge/outbox/submit.ts';
 import { startSesStandin, type SesStandin } from '../infra/twin/standins/index.ts';
 import { cgi, inSeconds, json, startEngine } from './engine-helpers.ts';
 
-const DISABLED = 'exec,shell_exec,system,passthru,popen,proc_open';
 const CREDENTIALS = { AKIDMAILTEST: 'mail-test-secret' };
 const latin1 = (b: Uint8Array) => Buffer.from(b).toString('latin1');
 
@@ -67,7 +66,6 @@ describe('mail() through the engine', () => {
     smtpPort = (smtpServer.server.address() as { port: number }).port;
     ({ engine } = await startEngine({
       workers: 1,
-      iniOverrides: { disable_functions: DISABLED },
       onMessage: async (requestId, message) => {
         const parsed = JSON.parse(message) as { lamphp?: string; message?: string };
         if (parsed.lamphp === SENDMAIL_MESSAGE) handed.push(new Uint8Array(Buffer.from(parsed.message!, 'base64')));
@@ -185,7 +183,7 @@ describe('mail() through the engine', () => {
 
 describe('mail() in a runtime with no host listening', () => {
   it('fails at once instead of hanging', async () => {
-    const { engine } = await startEngine({ workers: 1, iniOverrides: { disable_functions: DISABLED } });
+    const { engine } = await startEngine({ workers: 1 });
     try {
       const started = Date.now();
       expect(json(await engine.handle(cgi('mail.php'), inSeconds(20))).sent).toBe(false);

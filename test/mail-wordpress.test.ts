@@ -1,6 +1,6 @@
 /**
- * WordPress's own mail through the real bridge (`lamphp serve`, SQLite, the process functions
- * disabled): a password reset and a comment-moderation notice become `.eml` files outside the
+ * WordPress's own mail through the real bridge (`lamphp serve`, SQLite, lamphp's php.ini with
+ * the process functions disabled): a password reset and a comment-moderation notice become `.eml` files outside the
  * site with the right recipients and a reset link on the canonical host; with SES configured an
  * SES stand-in receives a signed SendEmail; with mail off WordPress says the email could not be
  * sent and the log says why, once. Site Health reflects each transport.
@@ -28,7 +28,6 @@ const RESET_LINK = new RegExp(`http://${HOST.replace(/\./g, "\\.")}/wp-login\\.p
 
 describe('WordPress mail', () => {
   let tmp: string;
-  let iniFile: string;
   let mailDir: string;
   let ses: SesStandin;
   let dirSite: TestSite;
@@ -41,11 +40,8 @@ describe('WordPress mail', () => {
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lamphp-wpmail-'));
     mailDir = path.join(tmp, 'mail');
-    // What a hardened php.ini does: no process functions; mail() still reaches the bridge.
-    iniFile = path.join(tmp, 'hardened.ini');
-    fs.writeFileSync(iniFile, 'disable_functions = exec,shell_exec,system,passthru,popen,proc_open\n');
     ses = await startSesStandin({ credentials: CREDENTIALS, verifiedIdentities: ['verified.test'] });
-    const common = { LAMPHP_CANONICAL_HOST: HOST, LAMPHP_PHP_INI: iniFile };
+    const common = { LAMPHP_CANONICAL_HOST: HOST };
     [dirSite, sesSite, offSite] = await Promise.all([
       startWordPress({ workers: 1, env: { ...common, LAMPHP_MAIL_DIR: mailDir } }),
       startWordPress({
@@ -69,7 +65,7 @@ describe('WordPress mail', () => {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('runs PHP with the process functions disabled', async () => {
+  it("runs PHP with lamphp's php.ini, which disables the process functions", async () => {
     fs.writeFileSync(path.join(dirSite.siteDir, 'lamphp-probe.php'), "<?php echo json_encode([function_exists('exec'), function_exists('proc_open')]);");
     expect((await new Visitor(dirSite.url).get('/lamphp-probe.php')).text).toBe('[false,false]');
     fs.rmSync(path.join(dirSite.siteDir, 'lamphp-probe.php'));

@@ -8,7 +8,6 @@
  * caller is told.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../bridge/log.ts';
@@ -48,7 +47,6 @@ describe('outbox relay', () => {
   let ses: SesStandin;
   let cloudFront: CloudFrontStandin;
   let site: TestSite;
-  let tmp: string;
   let env: Record<string, string>;
   let relayHandler: ReturnType<typeof createRelayHandler>;
   let admin: Visitor;
@@ -67,7 +65,6 @@ describe('outbox relay', () => {
   const relay = (event: unknown) => relayHandler(event, { awsRequestId: `relay-${Date.now()}` });
 
   beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lamphp-outbox-'));
     s3 = await startS3('site-media');
     const credentials = { [s3.env.AWS_ACCESS_KEY_ID]: s3.env.AWS_SECRET_ACCESS_KEY };
     ses = await startSesStandin({ credentials, verifiedIdentities: ['verified.test'] });
@@ -80,7 +77,6 @@ describe('outbox relay', () => {
       LAMPHP_UPLOADS_PREFIX: 'wp-content/uploads/',
       LAMPHP_LOG_LEVEL: 'info',
     };
-    fs.writeFileSync(path.join(tmp, 'hardened.ini'), 'disable_functions = exec,shell_exec,system,passthru,popen,proc_open\n');
     site = await startWordPress({
       workers: 1,
       env: {
@@ -90,7 +86,6 @@ describe('outbox relay', () => {
         LAMPHP_MAIL_FROM: 'wordpress@verified.test',
         LAMPHP_CLOUDFRONT_DISTRIBUTION_ID: DISTRIBUTION,
         LAMPHP_CANONICAL_HOST: HOST,
-        LAMPHP_PHP_INI: path.join(tmp, 'hardened.ini'),
       },
     });
     relayHandler = createRelayHandler(env, relayLog);
@@ -100,7 +95,6 @@ describe('outbox relay', () => {
     await ses?.close();
     await cloudFront?.close();
     await s3?.close();
-    fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   it('publishing a post writes one invalidation job; the relay invalidates through CloudFront and deletes it, once', async () => {

@@ -71,7 +71,6 @@ const engine = await createPhpWasmEngine({
   sessionDir: path.join(tmp, 'sessions'),
   phpVersion: '8.3',
   onMessage: chainMessageHooks((id, json) => current.onMessage(id, json), cdn.onMessage),
-  iniOverrides: { disable_functions: 'exec,shell_exec,system,passthru,popen,proc_open' },
   logger,
 });
 
