@@ -100,12 +100,19 @@ describe('outbox relay', () => {
   it('publishing a post writes one invalidation job; the relay invalidates through CloudFront and deletes it, once', async () => {
     admin = new Visitor(site.url);
     await logIn(admin, site.admin.user, site.admin.password);
-    const queuedBefore = queued();
     await usePrettyPermalinks(admin);
-    await eventually(async () => queued() > queuedBefore, 'the invalidation job of the permalink change');
-    await drain(); // the install's jobs (its notice to the admin included) and the permalink change's
-    const calls = cloudFront.calls.length;
     nonce = await restNonce(admin);
+    // A change that surely invalidates (the tagline): once its job is queued, so is anything before it.
+    const queuedBefore = queued();
+    const tagline = await admin.request('/wp-json/wp/v2/settings', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-wp-nonce': nonce },
+      body: JSON.stringify({ description: `Tagline ${Date.now()}` }),
+    });
+    expect(tagline.status).toBe(200);
+    await eventually(async () => queued() > queuedBefore, "the tagline's invalidation job");
+    await drain(); // the install's jobs (its notice to the admin included), the permalink change's, the tagline's
+    const calls = cloudFront.calls.length;
     const title = `Relayed ${Date.now()}`;
     const created = await admin.request('/wp-json/wp/v2/posts', {
       method: 'POST',
