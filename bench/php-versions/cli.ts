@@ -217,9 +217,8 @@ export async function main(argv: string[]): Promise<number> {
       }
       await Promise.all(running.splice(0).map((s) => s.stop()));
       if (args.split) {
-        for (const version of args.versions) {
-          const row = await measureSplit({ siteDir: site.dir, db, workDir, version, warmup: args.warmup, requests: args.rounds * args.perRound });
-          log(`  database split, ${db}, PHP ${version}: ${JSON.stringify(row)}`);
+        for (const row of await measureSplit({ siteDir: site.dir, db, workDir, versions: args.versions, warmup: args.warmup, rounds: args.rounds, perRound: args.perRound })) {
+          log(`  database split, ${db}, PHP ${row.php}: ${JSON.stringify(row)}`);
           split.push(row);
         }
       }

@@ -92,7 +92,7 @@ export function renderReport(r: VersionsResult, jsonRel: string): string {
       '',
       '### Database time per warm page',
       '',
-      'A copy of each site with a timing database drop-in (`bench/php-versions/split-db.php`): every wpdb query timed from call to return, and on SQLite the time inside SQLite (statement preparation, execution, row fetches, through a PDO statement class) apart from the integration plugin\'s PHP (MySQL lexer and parser, translation to SQLite, result emulation). Medians per request, ms; the page time includes the drop-in\'s own bookkeeping.',
+      'A copy of each site with a timing database drop-in (`bench/php-versions/split-db.php`): every wpdb query timed from call to return, and on SQLite the time inside SQLite (statement preparation, execution, row fetches, through a PDO statement class) apart from the integration plugin\'s PHP (MySQL lexer and parser, translation to SQLite, result emulation). The versions\' copies are served at once and timed in interleaved rounds. Medians per request, ms; the page time includes the drop-in\'s own bookkeeping.',
       '',
       table(
         ['db', 'PHP', 'requests', 'page', 'PHP run', 'connect', 'queries', 'wpdb time', 'of which SQLite', 'of which integration', 'SQLite statements'],

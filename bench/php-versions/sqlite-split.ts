@@ -1,15 +1,15 @@
 /**
  * Where a warm WordPress page's database time goes: on a copy of the site with a timing
- * database drop-in (split-db.php), one `lamphp serve --workers 1` on the given PHP version
- * answers `requests` sequential GETs of `/` after `warmup` untimed ones; the drop-in writes one
- * line per request. On SQLite the integration's PHP (MySQL parser, translation, result
+ * database drop-in (split-db.php) per PHP version, one `lamphp serve --workers 1` each; the
+ * drop-in writes one line per request. On SQLite the integration's PHP (MySQL parser, translation, result
  * emulation) is the wpdb time minus the time SQLite itself spent in prepare/execute/fetch.
+ * The versions' copies are served at once and timed in interleaved rounds, like the main rows.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { startServer } from '../suite/servers.ts';
+import { startServer, type RunningServer } from '../suite/servers.ts';
 import { median, round } from '../suite/stats.ts';
-import { timedGet } from './measure.ts';
+import { interleaved, warmUp, type Target } from './measure.ts';
 import type { Db } from '../suite/site.ts';
 import { copySite } from './journal.ts';
 
@@ -69,55 +69,61 @@ export function instrumentedCopy(siteDir: string, copyDir: string, { persistent 
   return copyDir;
 }
 
+/** Every version's instrumented copy served at once, warmed up, then timed in interleaved rounds. */
 export async function measureSplit({
   siteDir,
   db,
   workDir,
-  version,
+  versions,
   warmup,
-  requests,
+  rounds,
+  perRound,
 }: {
   siteDir: string;
   db: Db;
   workDir: string;
-  version: string;
+  versions: readonly string[];
   warmup: number;
-  requests: number;
-}): Promise<SplitRow> {
-  const copy = instrumentedCopy(siteDir, path.join(workDir, `split-${db}-${version}`));
-  const server = await startServer('serve', { root: copy, parallel: 1, workDir, readyPath: '/hello.php', env: { LAMPHP_PHP_VERSION: version } });
-  const out = path.join(copy, OUT);
-  const pages: number[] = [];
+  rounds: number;
+  perRound: number;
+}): Promise<SplitRow[]> {
+  const copies = new Map(versions.map((v) => [v, instrumentedCopy(siteDir, path.join(workDir, `split-${db}-${v}`))]));
+  const servers: RunningServer[] = [];
   try {
-    for (let i = 0; i < warmup; i++) await timedGet(server.url + '/');
-    fs.rmSync(out, { force: true });
-    for (let i = 0; i < requests; i++) {
-      const r = await timedGet(server.url + '/');
-      if (r.status !== 200) throw new Error(`${db} PHP ${version}: GET / answered ${r.status}`);
-      pages.push(r.ms);
+    const targets: Target[] = [];
+    for (const version of versions) {
+      const server = await startServer('serve', { root: copies.get(version)!, parallel: 1, workDir, readyPath: '/hello.php', env: { LAMPHP_PHP_VERSION: version } });
+      servers.push(server);
+      targets.push({ id: version, url: server.url });
     }
+    await warmUp(targets, '/', warmup);
+    for (const copy of copies.values()) fs.rmSync(path.join(copy, OUT), { force: true });
+    const { samples, statuses } = await interleaved(targets, '/', { rounds, perRound });
+    for (const [version, s] of statuses) if (Object.keys(s).some((code) => code !== '200')) throw new Error(`${db} PHP ${version}: GET / answered ${JSON.stringify(s)}`);
+    return versions.map((version) => {
+      const lines = fs
+        .readFileSync(path.join(copies.get(version)!, OUT), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Line)
+        .filter((l) => l.uri === '/');
+      const med = (pick: (l: Line) => number) => round(median(lines.map(pick)), 2);
+      return {
+        db,
+        php: version,
+        requests: lines.length,
+        pageMs: round(median(samples.get(version)!), 2),
+        phpMs: med((l) => l.phpMs),
+        connectMs: med((l) => l.connectMs),
+        dbMs: med((l) => l.dbMs),
+        sqliteMs: db === 'sqlite' ? med((l) => l.sqliteMs) : null,
+        integrationMs: db === 'sqlite' ? med((l) => l.dbMs - l.sqliteMs) : null,
+        queries: med((l) => l.queries),
+        statements: db === 'sqlite' ? med((l) => l.statements) : null,
+      };
+    });
   } finally {
-    await server.stop();
+    await Promise.all(servers.map((s) => s.stop()));
+    for (const copy of copies.values()) fs.rmSync(copy, { recursive: true, force: true });
   }
-  const lines = fs
-    .readFileSync(out, 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Line)
-    .filter((l) => l.uri === '/');
-  fs.rmSync(copy, { recursive: true, force: true });
-  const med = (pick: (l: Line) => number) => round(median(lines.map(pick)), 2);
-  return {
-    db,
-    php: version,
-    requests: lines.length,
-    pageMs: round(median(pages), 2),
-    phpMs: med((l) => l.phpMs),
-    connectMs: med((l) => l.connectMs),
-    dbMs: med((l) => l.dbMs),
-    sqliteMs: db === 'sqlite' ? med((l) => l.sqliteMs) : null,
-    integrationMs: db === 'sqlite' ? med((l) => l.dbMs - l.sqliteMs) : null,
-    queries: med((l) => l.queries),
-    statements: db === 'sqlite' ? med((l) => l.statements) : null,
-  };
 }
