@@ -206,7 +206,7 @@ export function readConfig(env: Env = process.env, overrides: Partial<Config> = 
     trustedHops: int(env, 'LAMPHP_TRUSTED_HOPS', 0),
     trustForwardedHost: bool(env, 'LAMPHP_TRUST_FORWARDED_HOST', false),
     basePath: str(env, 'LAMPHP_BASE_PATH') ?? '',
-    uploadsDir: (str(env, 'LAMPHP_UPLOADS_DIR') ?? 'wp-content/uploads').replace(/^\/+|\/+$/g, ''),
+    uploadsDir: DEFAULT_UPLOADS_DIR,
     uploadsBucket: str(env, 'LAMPHP_UPLOADS_BUCKET'),
     uploadsPrefix: (str(env, 'LAMPHP_UPLOADS_PREFIX') ?? '').replace(/^\/+/, ''),
     uploadsUrl: str(env, 'LAMPHP_UPLOADS_URL'),
@@ -246,5 +246,28 @@ export function readConfig(env: Env = process.env, overrides: Partial<Config> = 
       phpPrivate: str(env, 'LAMPHP_CACHE_PHP_PRIVATE') ?? DEFAULT_CACHE.phpPrivate,
     },
   };
-  return { ...config, ...overrides, cache: { ...config.cache, ...overrides.cache } };
+  const merged = { ...config, ...overrides, cache: { ...config.cache, ...overrides.cache } };
+  // Judged against the document root the configuration ends with (an override may set it).
+  merged.uploadsDir = uploadsDirWithin(merged.documentRoot, overrides.uploadsDir ?? str(env, 'LAMPHP_UPLOADS_DIR') ?? DEFAULT_UPLOADS_DIR);
+  return merged;
+}
+
+const DEFAULT_UPLOADS_DIR = 'wp-content/uploads';
+
+/**
+ * LAMPHP_UPLOADS_DIR as a path relative to the document root: given relative, or absolute inside
+ * the root. Anything that is not a directory inside the root is refused (nothing would be synced).
+ */
+export function uploadsDirWithin(documentRoot: string, value: string): string {
+  const root = path.resolve(documentRoot);
+  const target = path.resolve(root, value);
+  const rel = path.relative(root, target);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new LamphpError(
+      'EINVALIDCONFIG',
+      `LAMPHP_UPLOADS_DIR must name a directory inside the document root ${root}, got "${value}". ` +
+        `Give it relative to the root (wp-content/uploads) or as an absolute path inside it (${path.join(root, DEFAULT_UPLOADS_DIR)}).`,
+    );
+  }
+  return rel.split(path.sep).join('/');
 }

@@ -73,12 +73,14 @@ function adminFile(siteDir: string): string {
 }
 
 export async function serve(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<Serving> {
-  const base = readConfig(env);
-  const log = logger ?? createLogger({ level: base.logLevel });
   let documentRoot: string;
   let wordpress = false;
   let siteDir: string | undefined;
   const cacheDir = defaultCacheDir(env);
+  // Settings are read for the root that will be served (LAMPHP_UPLOADS_DIR is judged against it).
+  const rootOf = () => (flags.root ? path.resolve(flags.root) : path.resolve(flags.siteDir ?? path.join(cacheDir, 'sites', 'default')));
+  const base = readConfig(env, { documentRoot: rootOf() });
+  const log = logger ?? createLogger({ level: base.logLevel });
   if (flags.root) {
     documentRoot = path.resolve(flags.root);
     const stat = fs.statSync(documentRoot, { throwIfNoEntry: false });
@@ -94,19 +96,18 @@ export async function serve(flags: ServeFlags, env: NodeJS.ProcessEnv = process.
       onProgress: progressBar('Downloading WordPress'),
       logger: log,
     });
-    siteDir = path.resolve(flags.siteDir ?? path.join(cacheDir, 'sites', 'default'));
+    siteDir = rootOf();
     const db = dbSettingsFromEnv(env);
     if (db.kind === 'mysql') await checkDatabaseReachable(db.host);
-    await prepareSite({ source: source.dir, siteDir, db, lambda: false, siteId: readConfig(env).siteId, logger: log });
+    await prepareSite({ source: source.dir, siteDir, db, lambda: false, siteId: base.siteId, logger: log });
     documentRoot = siteDir;
     log.info('wordpress ready', { source: source.origin, version: source.version, siteDir, db: db.kind });
   }
-  const configured = readConfig(env);
   const config = readConfig(env, {
     documentRoot,
     // Locally mail is written to files outside the site unless the environment says otherwise.
-    mailTransport: configured.mailTransport ?? 'dir',
-    mailDir: configured.mailDir ?? path.join(cacheDir, 'mail'),
+    mailTransport: base.mailTransport ?? 'dir',
+    mailDir: base.mailDir ?? path.join(cacheDir, 'mail'),
     ...(flags.workers !== undefined && { workers: flags.workers }),
     ...(flags.queue !== undefined && { queue: flags.queue }),
     ...(flags.timeoutMs !== undefined && { requestTimeoutMs: flags.timeoutMs }),

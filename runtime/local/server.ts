@@ -16,6 +16,8 @@ export interface LocalServerOptions {
   logger: Logger;
   host?: string;
   port?: number;
+  /** How long a client may take to send its request headers (Node's default, 60 s); past it: 408 and closed. */
+  headersTimeoutMs?: number;
 }
 
 export interface LocalServer {
@@ -132,7 +134,11 @@ export function reservePort(host: string, port: number): Promise<number> {
 
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const { bridge, config, logger } = options;
-  const server = http.createServer({ keepAliveTimeout: 5000, requestTimeout: 0 }, (req, res) => {
+  const headersTimeout = options.headersTimeoutMs ?? 60_000;
+  // No limit on receiving a whole request (a large upload on a slow link), but Node derives the
+  // headers timeout from that one: it is set on its own, or a half-sent request would stay open.
+  const timeouts = { keepAliveTimeout: 5000, requestTimeout: 0, headersTimeout, connectionsCheckingInterval: Math.min(30_000, headersTimeout) };
+  const server = http.createServer(timeouts, (req, res) => {
     const localPort = (req.socket.localPort ?? 0) as number;
     readBody(req, config.maxBodyBytes)
       .then(async (body) => {
