@@ -170,7 +170,7 @@ export async function startTwin(options: StartTwinOptions = {}): Promise<TwinHan
   };
   if (ready.error) {
     await close();
-    throw new TwinError(`The twin could not deploy the stack: ${ready.error.message}\n${process.env.LAMPHP_TWIN_DEBUG ? ready.error.stack : ""}\n${stderr}`);
+    throw new TwinError(`The twin could not deploy the stack: ${ready.error.message}\n${ready.error.stack ?? ''}\n${stderr}`);
   }
   const call = (method: string, p: string, body?: unknown) => request(controlSocket, method, p, body);
   // Paused mid-deploy, the outputs are those of what exists so far.

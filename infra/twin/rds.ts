@@ -10,7 +10,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { physicalName, type ResourceModule } from './resource.ts';
 
-export const MARIADB_SOCKET = process.env.LAMPHP_TWIN_MARIADB_SOCKET ?? '/run/mysqld/mysqld.sock';
+/** Where Debian's MariaDB listens (the server .ci/run starts). */
+export const MARIADB_SOCKET = '/run/mysqld/mysqld.sock';
 const LOCK = '/tmp/lamphp-twin-mariadb.lock';
 
 function sql(statement: string): void {
