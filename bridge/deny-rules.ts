@@ -4,18 +4,9 @@
  * with them before touching a file, and again the names of an existing file: the name it was
  * asked for (a symlink's own name) and its symlink-resolved target. Pure: no I/O.
  *
- * Families (case-insensitive; SECURITY.md lists the same):
- * - dotfiles (`.env`, `.git/`, `.htaccess`, `.user.ini`, `.ht.sqlite`), except `/.well-known/`;
- * - PHP source: names ending in a dot or a space (`x.php.`), `wp-config` with any suffix, and a
- *   PHP-like extension followed by any suffix that is not one real static type (`x.php.bak1`,
- *   `x.php-old`, `x.php_bak`, `x.php.dist`; `x.php.css` is a stylesheet); PHP-like names are
- *   never served as text, and any PHP file under the uploads directory is refused (403);
- * - backups and logs: `~`, `#x#`, `.bak`, `.backup`, `.old`, `.orig`, `.save`, `.copy`, `.tmp`,
- *   `.temp`, `.dist`, `.swp` and the like (with or without a number: `.bak1`), `.sql` dumps,
- *   `.log`, `error_log`; on an existing file also `-old`, `_bak`, `-backup`, `_copy`… (not on a
- *   path with no file behind it: a post slug such as `/the-good-old/` is a page, not a backup);
- * - databases: `*.sqlite`, `*.sqlite3`, `*.db` (and their `-journal`, `-wal`, `-shm` files);
- * - configuration: `php.ini` and any `*.ini`, `composer.*`.
+ * The families are listed once, in `DENY_FAMILIES` below: README's table and SECURITY.md's list
+ * are generated from it (`node scripts/deny-families-docs.ts`), and test/deny-families.test.ts
+ * checks both the documents and every example against the router.
  *
  * `LAMPHP_ALLOW_PATHS` may relax the backup, database and configuration families for the paths
  * it names — never dotfiles, PHP source or PHP in uploads. `LAMPHP_DENY_PATHS` denies more.
@@ -23,20 +14,20 @@
 import mime from 'mime-types';
 import { globToRegExp } from './htaccess.ts';
 
-export type DenyReason =
-  | 'dotfile'
-  | 'wp-config'
-  | 'php-source-copy'
-  | 'trailing-dot-or-space'
-  | 'php-in-uploads'
-  | 'backup-or-log'
-  | 'database'
-  | 'config'
-  | 'composer'
-  | 'deny-pattern';
-
-/** Families a site may open with LAMPHP_ALLOW_PATHS; the rest hold whatever the settings say. */
-const RELAXABLE = new Set<DenyReason>(['backup-or-log', 'database', 'config', 'composer']);
+/** Why a name is refused: a family's reason, or the site's LAMPHP_DENY_PATHS (`deny-pattern`). */
+export const DENY_REASONS = [
+  'dotfile',
+  'wp-config',
+  'php-source-copy',
+  'trailing-dot-or-space',
+  'php-in-uploads',
+  'backup-or-log',
+  'database',
+  'config',
+  'composer',
+  'deny-pattern',
+] as const;
+export type DenyReason = (typeof DENY_REASONS)[number];
 
 export interface Denial {
   status: 403 | 404;
@@ -65,17 +56,109 @@ export interface DenyOptions {
   file?: boolean;
 }
 
-/** Extensions some server somewhere executes as PHP; we only run `.php`, and never serve these. */
-export const PHP_LIKE = /\.(php\d*|phtml|pht|phps|phar|inc)$/i;
+/** Extensions some server somewhere executes as PHP (`php` also with digits: `.php5`); we only run `.php`. */
+const PHP_LIKE_EXTENSIONS = ['php', 'phtml', 'pht', 'phps', 'phar', 'inc'] as const;
+const PHP_EXTENSION = `(?:php\\d*|${PHP_LIKE_EXTENSIONS.slice(1).join('|')})`;
+/** Never served as text: a PHP-like name. */
+export const PHP_LIKE = new RegExp(`\\.${PHP_EXTENSION}$`, 'i');
 /** In uploads also `shell.php.jpg`, which Apache's AddHandler would execute. */
-const PHP_LIKE_ANYWHERE = /\.(php\d*|phtml|pht|phps|phar|inc)(\.|$)/i;
+const PHP_LIKE_ANYWHERE = new RegExp(`\\.${PHP_EXTENSION}(\\.|$)`, 'i');
 /** A PHP-like extension followed by something that is not a letter or digit: a copy of the source. */
-const PHP_WITH_SUFFIX = /\.(?:php\d*|phtml|pht|phps|phar|inc)([^a-z0-9].*)$/i;
-const BACKUP_WORDS = 'bak|bk|bac|backup|old|orig|save|sav|copy|tmp|temp|dist|swp|swo|swn|swx|rej|prev';
-const BACKUP = new RegExp(`(~|\\.(${BACKUP_WORDS})\\d*|\\.sql(\\.[a-z0-9]+)?|\\.dump|\\.log(\\.\\d+)?)$|^#.*#$|^error_log$`, 'i');
-const BACKUP_FILE = new RegExp(`[-_ ](${BACKUP_WORDS})\\d*$`, 'i');
-const DATABASE = /\.(sqlite3?|db3?|s3db|sl3)(-journal|-wal|-shm)?$/i;
+const PHP_WITH_SUFFIX = new RegExp(`\\.${PHP_EXTENSION}([^a-z0-9].*)$`, 'i');
+/** What ends a backup's name, with or without a number after it: `.bak`, `.bak1`; on an existing file also `-old`, `_bak`. */
+const BACKUP_WORDS = ['bak', 'bk', 'bac', 'backup', 'old', 'orig', 'save', 'sav', 'copy', 'tmp', 'temp', 'dist', 'swp', 'swo', 'swn', 'swx', 'rej', 'prev'] as const;
+const BACKUP = new RegExp(`(~|\\.(${BACKUP_WORDS.join('|')})\\d*|\\.sql(\\.[a-z0-9]+)?|\\.dump|\\.log(\\.\\d+)?)$|^#.*#$|^error_log$`, 'i');
+const BACKUP_FILE = new RegExp(`[-_ ](${BACKUP_WORDS.join('|')})\\d*$`, 'i');
+const DATABASE_EXTENSIONS = ['sqlite', 'sqlite3', 'db', 'db3', 's3db', 'sl3'] as const;
+const DATABASE_SIDECARS = ['-journal', '-wal', '-shm'] as const;
+const DATABASE = new RegExp(`\\.(${DATABASE_EXTENSIONS.join('|')})(${DATABASE_SIDECARS.join('|')})?$`, 'i');
 const CONFIG = /\.ini$/i;
+
+/** One family as the documents name it, with the requests that show it (each checked against the router). */
+export interface DenyFamily {
+  /** Markdown, as README's table and SECURITY.md's list name the family. */
+  title: string;
+  /** The router's reasons for what this family refuses. */
+  reasons: readonly string[];
+  status: 403 | 404;
+  /** LAMPHP_ALLOW_PATHS may open it for the paths it names. */
+  relaxable: boolean;
+  /** Request paths refused, an existing file behind each. */
+  refuses: readonly string[];
+  /** More of the same, checked but not listed in the documents. */
+  alsoRefuses?: readonly string[];
+  /** Look-alikes that are served or run (a real static type, a page with no file behind it: a path ending in `/`). */
+  serves?: readonly string[];
+  /** Markdown: the rest of what the family covers. */
+  note?: string;
+}
+
+const list = (items: readonly string[]) => items.map((i) => `\`${i}\``).join(', ');
+
+/** The default-deny families: the one list the router, README and SECURITY.md share. */
+export const DENY_FAMILIES: readonly DenyFamily[] = [
+  {
+    title: 'dotfiles (except `/.well-known/`)',
+    reasons: ['dotfile'],
+    status: 404,
+    relaxable: false,
+    refuses: ['.env', '.git/config', '.htaccess', '.htpasswd', '.user.ini', '.ht.sqlite', 'wp-content/.env'],
+    serves: ['.well-known/acme-challenge/token'],
+    note: 'a file or directory whose name starts with a dot, at any depth',
+  },
+  {
+    title: 'PHP source',
+    reasons: ['script-source', 'wp-config', 'php-source-copy', 'trailing-dot-or-space'],
+    status: 404,
+    relaxable: false,
+    refuses: ['x.phtml', 'x.php5', 'x.inc', 'x.phps', 'wp-config.php', 'wp-config.txt', 'wp-config-old', 'x.php.bak1', 'x.php-old', 'x.php_bak', 'x.php.dist', 'x.php~', 'x.php (copy)', 'x.php.', 'notes.txt.'],
+    alsoRefuses: PHP_LIKE_EXTENSIONS.flatMap((e) => [...(e === 'php' ? [] : [`x.${e}`]), `x.${e}.old`, `x.${e}_`, `X.${e.toUpperCase()}.save2`, `x.${e}.txt.`, `wp-config.${e}`]),
+    serves: ['x.php.css', 'index.php'],
+    note:
+      `PHP-like names (${list(PHP_LIKE_EXTENSIONS.map((e) => `.${e}`))}, \`.php\` with digits) are never sent as text — only \`.php\` runs, ` +
+      'and only when its target is a `.php` file too; `wp-config` with any suffix; a PHP-like extension followed by anything but ' +
+      'one real static type (`x.php.css` is a stylesheet); names ending in a dot or a space',
+  },
+  {
+    title: 'PHP in the uploads directory',
+    reasons: ['php-in-uploads'],
+    status: 403,
+    relaxable: false,
+    refuses: ['wp-content/uploads/shell.php', 'wp-content/uploads/shell.php.jpg', 'wp-content/uploads/2024/x.phtml'],
+    serves: ['wp-content/uploads/2024/photo.jpg'],
+  },
+  {
+    title: 'backups and logs',
+    reasons: ['backup-or-log'],
+    status: 404,
+    relaxable: true,
+    refuses: [...BACKUP_WORDS.map((w) => `x.${w}`), 'x.bak1', 'x~', '#x#', 'dump.sql', 'dump.sql.gz', 'x.dump', 'x.log', 'x.log.1', 'error_log', 'x-old', 'x_bak'],
+    alsoRefuses: BACKUP_WORDS.flatMap((w) => [`x.${w}2`, `X.${w.toUpperCase()}`, `x-${w}`, `x_${w}12`, `x ${w}`]),
+    serves: ['the-good-old/'],
+    note:
+      'each suffix also with a number after it; on an existing file also those words after `-`, `_` or a space — a path with no ' +
+      'file behind it, such as a post slug `/the-good-old/`, is left to the application',
+  },
+  {
+    title: 'databases',
+    reasons: ['database'],
+    status: 404,
+    relaxable: true,
+    refuses: [...DATABASE_EXTENSIONS.map((e) => `x.${e}`), ...DATABASE_SIDECARS.map((s) => `x.sqlite${s}`)],
+    alsoRefuses: DATABASE_EXTENSIONS.flatMap((e) => [`X.${e.toUpperCase()}`, ...DATABASE_SIDECARS.map((s) => `x.${e}${s}`)]),
+  },
+  {
+    title: 'configuration',
+    reasons: ['config', 'composer'],
+    status: 404,
+    relaxable: true,
+    refuses: ['php.ini', 'x.ini', 'composer.json', 'composer.lock'],
+    note: 'any `*.ini`, `composer.*`',
+  },
+];
+
+/** Families a site may open with LAMPHP_ALLOW_PATHS; the rest hold whatever the settings say. */
+const RELAXABLE = new Set<string>(DENY_FAMILIES.filter((f) => f.relaxable).flatMap((f) => f.reasons));
 
 /** One static type, as the static responder would serve it (`.css`, `.png`, `.txt`), not a generic or unknown one. */
 function isStaticType(suffix: string): boolean {
