@@ -2,7 +2,8 @@
  * One request cannot change what the next one finds: every piece of process-wide state a PHP
  * script can change is changed by one request (and seen changed inside it), then read by the
  * next request on the same PHP runtime, which must find it as a fresh request would. Real engine,
- * one worker, so both requests run in the same runtime.
+ * one worker; each round trip checks that its three requests ran in the same runtime (same
+ * process id, no rotation or restart in between), or the test would prove nothing.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/faults/stack.ts';
 
 const STATE = `<?php
+class StateProbe { public static $value = 'fresh'; }
+class LeakyFilter extends php_user_filter {}
 $item = $_GET['item']; $set = ($_GET['op'] ?? '') === 'set';
 $secret = __DIR__ . '/secret.txt';
 switch ($item) {
@@ -49,6 +52,23 @@ switch ($item) {
     }
     $value = stream_get_wrappers(); sort($value);
     break;
+  case 'random_seed':
+    // A seed set by one visitor must not make the next visitor's "random" numbers predictable.
+    if ($set) { mt_srand(42); }
+    $value = [mt_rand(), mt_rand(), mt_rand()];
+    break;
+  case 'default_context':
+    if ($set) stream_context_set_default(['http' => ['proxy' => 'tcp://127.0.0.1:9', 'user_agent' => 'leaked']]);
+    $value = stream_context_get_options(stream_context_get_default());
+    break;
+  case 'stream_filters':
+    if ($set) stream_filter_register('leaky.*', 'LeakyFilter');
+    $value = in_array('leaky.*', stream_get_filters(), true);
+    break;
+  case 'definitions':
+    if ($set) { define('LAMPHP_LEAKED', 1); eval('function lamphp_leaked() {}'); StateProbe::$value = 'leaked'; }
+    $value = [defined('LAMPHP_LEAKED'), function_exists('lamphp_leaked'), StateProbe::$value];
+    break;
   case 'handles':
     if ($set) { $GLOBALS['keep'] = fopen($secret, 'r'); flock($GLOBALS['keep'], LOCK_EX); }
     $open = 0;
@@ -58,7 +78,7 @@ switch ($item) {
     break;
 }
 header('Content-Type: application/json');
-echo json_encode($value);
+echo json_encode(['value' => $value, 'pid' => getmypid()]);
 `;
 
 describe('per-request state', () => {
@@ -77,18 +97,22 @@ describe('per-request state', () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  const state = async (item: string, op: 'get' | 'set' = 'get'): Promise<any> => {
+  const state = async (item: string, op: 'get' | 'set' = 'get'): Promise<{ value: any; pid: number }> => {
     const res = await fetch(`${stack.url}/sub/state.php?item=${item}&op=${op}`);
     expect(res.status, await res.clone().text()).toBe(200);
-    return res.json();
+    return (await res.json()) as { value: any; pid: number };
   };
 
-  /** Fresh value, the value inside the changing request, the value in the request after it. */
+  /** Fresh value, the value inside the changing request, the value in the request after it — all in one runtime. */
   async function roundTrip(item: string) {
+    const before = stack.engine.stats();
     const fresh = await state(item);
     const changed = await state(item, 'set');
     const next = await state(item);
-    return { fresh, changed, next };
+    const after = stack.engine.stats();
+    expect([changed.pid, next.pid], 'one PHP runtime served the round trip').toEqual([fresh.pid, fresh.pid]);
+    expect({ rotations: after.rotations, restarts: after.restarts, workers: after.workers }).toEqual({ rotations: before.rotations, restarts: before.restarts, workers: 1 });
+    return { fresh: fresh.value, changed: changed.value, next: next.value };
   }
 
   it("working directory: each request starts in its script's directory, as under php-fpm", async () => {
@@ -153,5 +177,32 @@ describe('per-request state', () => {
     expect(changed).toEqual({ 'secret streams open': 1, 'lock free': false });
     expect(fresh).toEqual({ 'secret streams open': 0, 'lock free': true });
     expect(next).toEqual(fresh);
+  });
+
+  it('random seed: mt_srand() in one request does not make the next one predictable', async () => {
+    const { fresh, changed, next } = await roundTrip('random_seed');
+    // The seeded sequence is the same whenever it is seeded: a second seeded request shows it.
+    expect((await state('random_seed', 'set')).value).toEqual(changed);
+    expect(next).not.toEqual(changed);
+    expect(fresh).not.toEqual(changed);
+  });
+
+  it('default stream context (a proxy for every later HTTP call)', async () => {
+    const { fresh, changed, next } = await roundTrip('default_context');
+    expect(changed).toEqual({ http: { proxy: 'tcp://127.0.0.1:9', user_agent: 'leaked' } });
+    expect(next).toEqual(fresh);
+    expect(fresh).toEqual([]);
+  });
+
+  it('registered stream filters', async () => {
+    const { fresh, changed, next } = await roundTrip('stream_filters');
+    expect([fresh, changed, next]).toEqual([false, true, false]);
+  });
+
+  it('constants, functions and static properties a request defined', async () => {
+    const { fresh, changed, next } = await roundTrip('definitions');
+    expect(changed).toEqual([true, true, 'leaked']);
+    expect(next).toEqual(fresh);
+    expect(fresh).toEqual([false, false, 'fresh']);
   });
 });
