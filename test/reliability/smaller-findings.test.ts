@@ -3,7 +3,8 @@
  * document root (anything else is refused at start, with the reason); the local server closes a
  * half-sent request once its headers timeout passes; stopping the `lamphp` entry started by an
  * older Node stops the Node 24 process it started; a symlinked directory pointing outside the
- * root answers the same for its present and absent files, in both front doors.
+ * root answers the same for its present and absent files, in both front doors; and `..` inside
+ * the root is resolved on the path's text, as README and SECURITY.md say, in both front doors.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -192,6 +193,53 @@ describe('a symlinked directory pointing outside the document root', () => {
       const b = lambdaAnswer(await door(eventFor(kind, absent)));
       expect(a.status, kind).toBe(b.status);
       expect(normal(a.body.toString()), kind).toBe(normal(b.body.toString()));
+    }
+  });
+});
+
+describe('`..` inside the document root, as README and SECURITY.md state it', () => {
+  let base: string;
+  let stack: Stack;
+  beforeAll(async () => {
+    base = fs.mkdtempSync(path.join(os.tmpdir(), 'lamphp-dotdot-'));
+    const root = path.join(base, 'root');
+    fs.mkdirSync(path.join(root, 'deep/nested/dir'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'page.php'), '<?php echo "root page";');
+    fs.writeFileSync(path.join(root, 'deep/nested/page.php'), '<?php echo "nested page";');
+    // `sub` is really deep/nested/dir: the filesystem's `sub/..` would be deep/nested.
+    fs.symlinkSync('deep/nested/dir', path.join(root, 'sub'));
+    stack = await startStack({ root, workers: 1 });
+  });
+  afterAll(async () => {
+    await stack?.close();
+    fs.rmSync(base, { recursive: true, force: true });
+  });
+
+  const cases: [string, number, string | undefined][] = [
+    // Resolved on the path's text, whatever `sub` is on disk (RFC 3986 §5.2.4, as nginx does).
+    ['/sub/../page.php', 200, 'root page'],
+    ['/sub/%2e%2e/page.php', 200, 'root page'],
+    ['/sub/.%2E/page.php', 200, 'root page'],
+    ['/sub/./../deep/nested/page.php', 200, 'nested page'],
+    ['/deep/nested/dir/../page.php', 200, 'nested page'],
+    // Climbing above the root, in any spelling, is a 400.
+    ['/sub/../../page.php', 400, undefined],
+    ['/%2e%2e/root/page.php', 400, undefined],
+    ['/deep/../../root/page.php', 400, undefined],
+  ];
+
+  it.each(cases)('%s → %i (local server)', async (p, status, body) => {
+    const res = await raw(stack.port, get(p));
+    expect(res.status).toBe(status);
+    if (body) expect(res.body.toString()).toBe(body);
+  });
+
+  it.each(cases)('%s → %i (Lambda handler, every event source)', async (p, status, body) => {
+    const door = lambdaDoor(stack.config, stack.bridge);
+    for (const kind of EVENT_KINDS) {
+      const answer = lambdaAnswer(await door(eventFor(kind, p)));
+      expect(answer.status, kind).toBe(status);
+      if (body) expect(answer.body.toString(), kind).toBe(body);
     }
   });
 });
