@@ -33,8 +33,9 @@ export interface BridgeOptions {
   /** PHP's mail() hand-over (its transport is closed with the bridge); the engine's onMessage must include its `onMessage`. */
   mail?: MailHandoff;
   /**
-   * WordPress's installer belongs to the install invocation (Lambda): until it has succeeded a
-   * WordPress tree's PHP pages get a holding page, and its setup scripts are never served.
+   * WordPress's installer belongs to the install invocation (Lambda): until it has succeeded an
+   * empty document root answers a holding page, so do a WordPress tree's PHP pages, and its
+   * setup scripts are never served (bridge/wordpress/installer-gate.ts).
    */
   installerGate?: boolean;
 }
@@ -244,6 +245,11 @@ export function createBridge({ config, engine, logger, uploads, cdn, mail, insta
       return errorPage(413, `The request body is larger than the ${config.maxBodyBytes} bytes allowed.`, request.requestId);
     }
     const target = route(request, routerOptions);
+    const held = gate?.(target, request.requestId, options.installer === true);
+    if (held) {
+      log.info('request held: the site is not installed here yet, or this is its installer', { path: request.path.slice(0, 512), reason: held.reason });
+      return held.response;
+    }
     switch (target.kind) {
       case 'bad':
         log.warn('bad request path', { path: request.path.slice(0, 512), reason: target.reason });
@@ -255,14 +261,8 @@ export function createBridge({ config, engine, logger, uploads, cdn, mail, insta
         return redirect(target.status, target.location);
       case 'static':
         return serveStatic(request, target, staticOptions);
-      case 'php': {
-        const held = gate?.(target.scriptName, request.requestId, options.installer === true);
-        if (held) {
-          log.info('request held: WordPress is not installed here yet, or this is its installer', { path: request.path.slice(0, 512), reason: held.reason });
-          return held.response;
-        }
+      case 'php':
         return runPhp(request, target, options, log);
-      }
     }
   }
 

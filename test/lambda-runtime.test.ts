@@ -170,8 +170,10 @@ describe('the Lambda runtime with PHP', () => {
     const r = await emu.invoke(urlEvent('/'));
     expect(r.kind).toBe('response');
     expect(fs.statSync(fresh).isDirectory()).toBe(true);
-    // Nothing is installed yet: a clear 404, not a crash.
-    expect((r as { json: { statusCode: number } }).json.statusCode).toBe(404);
+    // Nothing is installed yet: the holding page, not a crash.
+    const answer = (r as { json: { statusCode: number; headers: Record<string, string> } }).json;
+    expect(answer.statusCode).toBe(503);
+    expect(answer.headers['retry-after']).toBe('30');
   }, 60_000);
 
   it('reports a malformed setting as an init error', async () => {

@@ -64,10 +64,7 @@ const passed = (list: JourneyStep[], name: RegExp) => {
 };
 
 describe('the default stack (SQLite, Function URL) in the twin, with no internet', () => {
-  // The documented behaviour is 503 or a holding page; while the access point is still empty the
-  // runtime answers 404 (its holding page covers a WordPress tree whose installer has not run).
-  // it.fails keeps the check running; when it passes, make it `it`.
-  it.fails('before the install, a visitor gets no WordPress installer (503 or a holding page)', () => {
+  it('before the install, a visitor gets no WordPress installer but the 503 holding page', () => {
     passed(steps, /no WordPress installer/);
   });
 

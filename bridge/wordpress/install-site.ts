@@ -41,6 +41,7 @@ import {
   readInstallState,
   readManifest,
   recordInstalled,
+  SITE_STAGING_PREFIX,
   writeJsonIfChanged,
   type InstallState,
 } from './install-state.ts';
@@ -140,7 +141,7 @@ async function listFiles(dir: string, skip: (rel: string) => boolean = () => fal
     }
     for (const entry of entries) {
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;
-      if (skip(relPath) || entry.name.startsWith('.lamphp-staging-')) continue;
+      if (skip(relPath) || entry.name.startsWith(SITE_STAGING_PREFIX)) continue;
       if (entry.isDirectory()) await walk(path.join(abs, entry.name), relPath);
       else if (entry.isFile() || entry.isSymbolicLink()) out.push(relPath);
     }

@@ -10,6 +10,8 @@ import path from 'node:path';
 
 export const INSTALL_STATE_FILE = 'wp-content/.ht.lamphp-install.json';
 export const MANIFEST_FILE = 'wp-content/.ht.lamphp-manifest.json';
+/** A first install builds the site in a folder of this prefix inside the site directory, then moves it into place. */
+export const SITE_STAGING_PREFIX = '.lamphp-staging-';
 
 export interface InstallState {
   /** WordPress version of the last install or update. */

@@ -16,6 +16,7 @@ import { DEBIAN_PACKAGES, DEBIAN_THEMES, defaultDebianRoots, resolveLink, sysroo
 import { VERSION_FILE, readWordPressVersion } from './source.ts';
 import { SQLITE_DB_DIR, loadOrCreateSalts, renderWpConfig, type DbSettings } from './wp-config.ts';
 import { extractZipTree } from './zip.ts';
+import { SITE_STAGING_PREFIX } from './install-state.ts';
 import { installMuPlugins } from './mu-plugin/index.ts';
 
 export const SQLITE_PLUGIN_DIR = 'wp-content/plugins/sqlite-database-integration';
@@ -191,7 +192,7 @@ async function installSqlite(site: string): Promise<void> {
   await fs.mkdir(path.join(site, SQLITE_DB_DIR), { recursive: true });
 }
 
-const STAGING = '.lamphp-staging-';
+const STAGING = SITE_STAGING_PREFIX;
 const STALE_STAGING_MS = 60 * 60 * 1000;
 
 /**

@@ -67,8 +67,9 @@ export async function runJourney(twin: TwinHandle, log: (line: string) => void =
       const r = await anonymous.get('/');
       const location = String(r.headers.location ?? '');
       check(!/install\.php/.test(location) && !/install\.php|wp-install|setup-config/.test(r.text), `a visitor is sent to the installer (${r.status} ${location})`);
-      check(r.status === 503 || (r.status === 200 && !/<form[^>]+install/i.test(r.text)), `expected 503 or a holding page, got ${r.status}`);
-      return `${r.status}`;
+      // The runtime's holding page: the access point is still empty.
+      check(r.status === 503 && r.headers['retry-after'] !== undefined, `expected the 503 holding page, got ${r.status} (${r.headers['x-cache']})`);
+      return `${r.status}, Retry-After ${r.headers['retry-after']}`;
     });
     await step('the install completes', async () => {
       const done = await twin.resume();

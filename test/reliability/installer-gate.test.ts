@@ -1,8 +1,9 @@
 /**
  * WordPress's installer is never open to strangers. In Lambda (the real bootstrap and the install
- * invocation), a WordPress tree whose install has not recorded success — not run yet, or failed
- * halfway — answers every PHP page, its installer included, with a 503 holding page that is never
- * cacheable; once the install invocation succeeded, `wp-admin/install.php` and
+ * invocation), an empty document root and one the install is still filling answer every request
+ * with a 503 holding page; a WordPress tree whose install has not recorded success — not run
+ * yet, or failed halfway — answers every PHP page, its installer included, with that page (never
+ * cacheable); once the install invocation succeeded, `wp-admin/install.php` and
  * `setup-config.php` are never served. A tree without WordPress is untouched. Locally,
  * `serve --install` listens only once its own install is done.
  */
@@ -13,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBridge, readConfig } from '../../bridge/index.ts';
 import { memoryLogger } from '../../bridge/log.ts';
 import { resolveWordPressSource } from '../../bridge/wordpress/index.ts';
-import { INSTALL_STATE_FILE } from '../../bridge/wordpress/install-state.ts';
+import { INSTALL_STATE_FILE, SITE_STAGING_PREFIX } from '../../bridge/wordpress/install-state.ts';
 import { serve } from '../../runtime/local/serve.ts';
 import { reservePort } from '../../runtime/local/server.ts';
 import { startStack, type Stack } from '../support/faults/stack.ts';
@@ -53,17 +54,42 @@ describe('WordPress installer gate (Lambda bootstrap)', () => {
       home: tmp,
       env: { LAMPHP_WORDPRESS_SOURCE: source.dir, LAMPHP_SESSION_DIR: path.join(tmp, 'efs/sessions'), TMPDIR: tmp },
     });
-    // The files arrive, WordPress's installer does not run (no site address): a site that is not installed.
-    const copied = payloadOf(await rt.emu.invoke({ lamphp: { command: 'install', mode: 'install' } }, { timeoutMs: 120_000 }), rt.output());
-    expect(copied).toMatchObject({ command: 'install', changed: true });
-    expect(copied.installed).toBeUndefined();
   }, 180_000);
   afterAll(async () => {
     await rt?.stop();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
+  const expectHolding = (res: { status: number; headers: { get(n: string): string[] | undefined }; text: string }, what: string) => {
+    expect(res.status, what).toBe(503);
+    expect(res.headers.get('retry-after'), what).toEqual(['30']);
+    expect(res.headers.get('cache-control'), what).toEqual(['no-store']);
+    expect(res.text).not.toMatch(/<form[^>]+id="setup"/);
+  };
+
+  it('before any install (a new, empty access point) and while the install is still moving files in: every request is the 503 holding page', async () => {
+    const requests = [['GET', '/'], ['GET', '/wp-admin/install.php'], ['GET', '/wp-admin/setup-config.php'], ['GET', '/readme.html'], ['GET', '/wp-includes/css/dashicons.min.css'], ['POST', '/xmlrpc.php']] as const;
+    expect(fs.readdirSync(siteDir)).toEqual([]);
+    for (const [method, p] of requests) expectHolding(await page(method, p), `empty root: ${method} ${p}`);
+    // Only hidden entries: still nothing to serve.
+    fs.writeFileSync(path.join(siteDir, '.htaccess'), '');
+    expectHolding(await page('GET', '/'), 'hidden entries only');
+    // A first install builds the site in a staging folder inside the root and moves it in piece by piece.
+    const staging = path.join(siteDir, `${SITE_STAGING_PREFIX}test`);
+    fs.mkdirSync(path.join(staging, 'wp-admin'), { recursive: true });
+    fs.mkdirSync(path.join(siteDir, 'wp-admin'));
+    fs.writeFileSync(path.join(siteDir, 'index.php'), '<?php echo "half moved in";');
+    fs.writeFileSync(path.join(siteDir, 'wp-admin/setup-config.php'), '<?php echo "<form id=\\"setup\\">";');
+    for (const [method, p] of requests) expectHolding(await page(method, p), `while moving in: ${method} ${p}`);
+    fs.rmSync(siteDir, { recursive: true, force: true });
+    fs.mkdirSync(siteDir);
+  }, 120_000);
+
   it('before the install succeeded: every PHP page, the installer included, is a 503 holding page that is never cacheable', async () => {
+    // The files arrive, WordPress's installer does not run (no site address): a site that is not installed.
+    const copied = payloadOf(await rt.emu.invoke({ lamphp: { command: 'install', mode: 'install' } }, { timeoutMs: 120_000 }), rt.output());
+    expect(copied).toMatchObject({ command: 'install', changed: true });
+    expect(copied.installed).toBeUndefined();
     for (const [method, p, query, form] of [
       ['GET', '/', ''],
       ['GET', '/wp-admin/install.php', 'step=1'],
@@ -72,11 +98,7 @@ describe('WordPress installer gate (Lambda bootstrap)', () => {
       ['GET', '/wp-login.php', ''],
       ['GET', '/2026/01/01/hello-world/', ''],
     ] as const) {
-      const res = await page(method, p, query, form);
-      expect(res.status, `${method} ${p}`).toBe(503);
-      expect(res.headers.get('retry-after'), p).toEqual(['30']);
-      expect(res.headers.get('cache-control'), p).toEqual(['no-store']);
-      expect(res.text).not.toMatch(/<form[^>]+id="setup"/);
+      expectHolding(await page(method, p, query, form), `${method} ${p}`);
     }
     expect(JSON.parse(fs.readFileSync(path.join(siteDir, INSTALL_STATE_FILE), 'utf8')).installed).toBeUndefined();
     // Static files are not PHP: served as usual.
