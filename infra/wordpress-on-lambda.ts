@@ -207,7 +207,9 @@ export class WordPressOnLambda extends Construct {
       siteUrl: this.cdn.siteUrl,
       distributionId: this.cdn.distribution.distributionId,
       wordpressZip: props.wordpressZip,
-      installAfter: [this.databaseServer?.proxy, this.databaseServer?.server].filter((c) => c !== undefined),
+      // The install reads the WordPress asset through the S3 gateway endpoint: CloudFormation
+      // must not start it before the endpoint's routes exist.
+      installAfter: [this.network.s3Endpoint, this.databaseServer?.proxy, this.databaseServer?.server].filter((c) => c !== undefined),
       cronRate: props.cronRate,
       alarmEmail: props.alarmEmail,
     });

@@ -107,6 +107,13 @@ export class SiteCdn extends Concern {
       });
     }
     this.distribution = this.cdn(props, appOrigin);
+    if (this.functionUrl) {
+      // CloudFront goes live only once its origin accepts calls: a Function URL answers 403
+      // until both of its resource-policy statements exist.
+      for (const permission of fn.node.findAll().filter((c): c is lambda.CfnPermission => c instanceof lambda.CfnPermission)) {
+        if (permission.action === 'lambda:InvokeFunctionUrl' || permission.invokedViaFunctionUrl === true) this.distribution.node.addDependency(permission);
+      }
+    }
     // With ListBucket S3 answers a missing upload with 404 instead of 403; only for this
     // distribution, and CloudFront only ever asks for single keys, so nothing can be listed.
     props.storage.uploadsBucket.addToResourcePolicy(

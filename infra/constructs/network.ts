@@ -40,6 +40,12 @@ export class SiteNetwork extends Concern {
   readonly publicSubnets: ec2.SubnetSelection;
   /** Whether this construct created the VPC (an existing one is the account's business). */
   readonly ownsVpc: boolean;
+  /**
+   * The S3 gateway endpoint of a VPC this construct created: what the install reads the
+   * WordPress asset through and the uploads sync writes through where there is no NAT.
+   * Undefined for an existing VPC, whose S3 route is the account's business.
+   */
+  readonly s3Endpoint?: ec2.IGatewayVpcEndpoint;
 
   constructor(scope: Construct, id: string, props: SiteNetworkProps) {
     super(scope, id);
@@ -85,6 +91,7 @@ export class SiteNetwork extends Concern {
       gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
       restrictDefaultSecurityGroup: false,
     });
+    this.s3Endpoint = this.vpc.node.findChild('S3') as ec2.GatewayVpcEndpoint;
     this.appSubnets = { subnetGroupName: 'app' };
     this.dataSubnets = { subnetGroupName: server ? 'data' : 'app' };
     this.publicSubnets = { subnetType: ec2.SubnetType.PUBLIC };

@@ -44,7 +44,7 @@ export interface OperateProps {
   readonly distributionId: string;
   /** The WordPress zip the install puts on EFS (uploaded as a CDK asset, read through the S3 gateway endpoint). */
   readonly wordpressZip: string;
-  /** What the install must wait for besides the function (the database and its proxy). */
+  /** What the install must wait for besides the function (the S3 gateway endpoint, the database and its proxy). */
   readonly installAfter?: IConstruct[];
   /** WP-Cron schedule. @default 5 minutes */
   readonly cronRate?: Duration;

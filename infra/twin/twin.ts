@@ -1,8 +1,8 @@
 /**
  * The stack twin's deployment engine: a synthesized CloudFormation template run on this
  * machine. Like CloudFormation it creates resources in dependency order (Ref, Fn::GetAtt,
- * Fn::Sub, DependsOn), evaluates intrinsic functions over the stand-ins' values, updates what
- * changed on a redeploy, and deletes in reverse order. Each resource type is run by the stand-in
+ * Fn::Sub, DependsOn; see deploymentOrder), evaluates intrinsic functions over the stand-ins'
+ * values, updates what changed on a redeploy, and deletes in reverse order. Each resource type is run by the stand-in
  * module infra/twin/registry.ts names for it; the services the stand-ins share (S3, Lambda, …)
  * live in `services`.
  */
@@ -281,30 +281,37 @@ export class Twin {
 }
 
 /**
- * Resource ids in the order CloudFormation starts them: it creates a resource as soon as
- * everything it refers to or depends on exists, many at once, so the twin creates them in waves
- * — by depth in the dependency graph, then in template order. (Two resources that do not depend
- * on each other have no guaranteed order in AWS either.)
+ * Resource ids in an order CloudFormation may create them. CloudFormation starts a resource once
+ * everything it refers to (Ref, Fn::GetAtt, Fn::Sub) or depends on (DependsOn) exists, many at
+ * once, and promises nothing else: a resource that relies on another without saying so may find
+ * it missing. The twin takes the order least kind to such a resource among those that run code
+ * while the stack deploys — the custom resources: each is created as soon as its own
+ * dependencies allow, before anything it does not depend on; everything else follows in
+ * template order, each after its dependencies.
  */
-export function deploymentOrder(resources: Record<string, { DependsOn?: string | string[]; Properties?: unknown }>): string[] {
-  const depth = new Map<string, number>();
+export function deploymentOrder(resources: Record<string, { Type?: string; DependsOn?: string | string[]; Properties?: unknown }>): string[] {
+  const order: string[] = [];
+  const done = new Set<string>();
   const visiting = new Set<string>();
-  const visit = (id: string, from: string[]): number => {
-    const known = depth.get(id);
-    if (known !== undefined) return known;
+  const visit = (id: string, from: string[]): void => {
+    if (done.has(id)) return;
     if (visiting.has(id)) throw new TemplateError(`Circular dependency: ${[...from, id].join(' → ')}.`);
     const r = resources[id];
     if (!r) throw new TemplateError(`${from.at(-1)} refers to ${id}, which the template does not define.`);
     visiting.add(id);
     const deps = references(r.Properties);
-    for (const d of [r.DependsOn ?? []].flat()) deps.add(d);
-    let d = 0;
-    for (const dep of deps) if (dep in resources) d = Math.max(d, visit(dep, [...from, id]) + 1);
+    for (const d of [r.DependsOn ?? []].flat()) {
+      if (!(d in resources)) throw new TemplateError(`${id} depends on ${d}, which the template does not define.`);
+      deps.add(d);
+    }
+    for (const dep of deps) if (dep in resources) visit(dep, [...from, id]);
     visiting.delete(id);
-    depth.set(id, d);
-    return d;
+    done.add(id);
+    order.push(id);
   };
   const ids = Object.keys(resources);
+  const runsCode = (id: string) => /^Custom::|^AWS::CloudFormation::CustomResource$/.test(resources[id]!.Type ?? '');
+  for (const id of ids.filter(runsCode)) visit(id, []);
   for (const id of ids) visit(id, []);
-  return ids.map((id, i) => ({ id, i, d: depth.get(id)! })).sort((a, b) => a.d - b.d || a.i - b.i).map((x) => x.id);
+  return order;
 }

@@ -118,6 +118,16 @@ describe('front doors', () => {
     withDoor('function-url').template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE', InvokeMode: 'BUFFERED' });
   });
 
+  it('function-url: CloudFront goes live only once the URL accepts calls (both resource-policy statements exist)', () => {
+    const s = withDoor('function-url');
+    const [distributionId, d] = only(s.json, 'AWS::CloudFront::Distribution');
+    const permissions = Object.entries(s.json.Resources as Record<string, Json>).filter(
+      ([, r]) => r.Type === 'AWS::Lambda::Permission' && (r.Properties.Action === 'lambda:InvokeFunctionUrl' || r.Properties.InvokedViaFunctionUrl === true),
+    );
+    expect(permissions.map(([, r]) => r.Properties.Action).sort(), distributionId).toEqual(['lambda:InvokeFunction', 'lambda:InvokeFunctionUrl']);
+    expect([d.DependsOn].flat()).toEqual(expect.arrayContaining(permissions.map(([id]) => id)));
+  });
+
   it('http-api: HTTP API with a payload 2.0 Lambda integration as an HTTPS origin', () => {
     const s = withDoor('http-api');
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {

@@ -74,6 +74,16 @@ describe('SiteOperations', () => {
     const handler = s.site.operations.node.findChild('InstallOnEvent').node.defaultChild as unknown as { code: { zipFile: string } };
     expect(handler.code.zipFile).toBe(INSTALL_HANDLER_CODE);
   });
+
+  it('the install starts only once the S3 gateway endpoint it reads the WordPress asset through exists', () => {
+    for (const database of ['sqlite', 'mysql'] as const) {
+      const s = synth({ database });
+      const [endpointId, endpoint] = only(s.json, 'AWS::EC2::VPCEndpoint');
+      expect(JSON.stringify(endpoint.Properties.ServiceName)).toContain('.s3');
+      const [, install] = only(s.json, 'Custom::LamphpInstall');
+      expect([install.DependsOn].flat(), database).toContain(endpointId);
+    }
+  });
 });
 
 describe('origin secret', () => {
