@@ -141,6 +141,22 @@ describe('the engine with the code-tree cache', () => {
     fs.writeFileSync(path.join(root, 'read.php'), `<?php echo file_get_contents(__DIR__ . '/settings.json');`);
     fs.writeFileSync(path.join(root, 'edit.php'), `<?php file_put_contents(__DIR__ . '/settings.json', $_GET['v']); echo 'saved';`);
     fs.writeFileSync(path.join(root, 'settings.json'), '"one"');
+    fs.writeFileSync(
+      path.join(root, 'lock.php'),
+      `<?php
+$f = __DIR__ . '/notes.txt';
+echo file_get_contents($f) === 'notes' ? '' : 'unread';
+$a = fopen($f, 'r');
+$b = fopen($f, 'r');
+$out = ['shared' => flock($a, LOCK_SH | LOCK_NB), 'exclusive while shared elsewhere' => flock($b, LOCK_EX | LOCK_NB)];
+flock($a, LOCK_UN);
+$out['exclusive once free'] = flock($b, LOCK_EX | LOCK_NB);
+fclose($b);
+$c = fopen($f, 'r');
+$out['exclusive after close'] = flock($c, LOCK_EX | LOCK_NB);
+echo json_encode($out);`,
+    );
+    fs.writeFileSync(path.join(root, 'notes.txt'), 'notes');
   });
   afterAll(async () => {
     await Promise.all(engines.map((e) => e.close()));
@@ -184,5 +200,21 @@ describe('the engine with the code-tree cache', () => {
     expect(await get(one, 'edit.php', 'v=%22two%22')).toBe('saved');
     expect(await get(two, 'read.php')).toBe('"two"');
     expect(await get(one, 'read.php')).toBe('"two"');
+  });
+
+  it('a file it serves from memory can still be locked, and the descriptor lent for the lock is closed with the file', async () => {
+    const [engine] = await Promise.all([start()]);
+    const want = { shared: true, 'exclusive while shared elsewhere': false, 'exclusive once free': true, 'exclusive after close': true };
+    // The second request reads the file from memory (it was read once before).
+    expect(JSON.parse(await get(engine!, 'lock.php'))).toEqual(want);
+    expect(JSON.parse(await get(engine!, 'lock.php'))).toEqual(want);
+    const open = fs.readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return fs.readlinkSync(`/proc/self/fd/${fd}`) === path.join(root, 'notes.txt');
+      } catch {
+        return false;
+      }
+    });
+    expect(open, 'host descriptors still open on the locked file').toEqual([]);
   });
 });

@@ -71,6 +71,10 @@ interface EmStream {
   lamphpDir?: boolean;
   /** Set by this layer: the stream may write into the code tree. */
   lamphpWrites?: boolean;
+  /** Set by this layer on a stream served from memory: its host file, for a descriptor lent when it is locked. */
+  lamphpHostPath?: string;
+  /** Set by lendHostDescriptor: `nfd` was opened for a lock and is closed with the stream. */
+  lamphpLent?: boolean;
 }
 type Ops = Record<string, AnyFn>;
 type AnyFn = (...args: any[]) => any;
@@ -360,12 +364,14 @@ export class CodeTreeCache {
       if (!entry.stat) throw new FS.ErrnoError(ENOENT);
       if (entry.bytes) {
         stream.lamphpBytes = entry.bytes;
+        stream.lamphpHostPath = p;
         return;
       }
       if (entry.stat.size > this.#maxFileBytes) return void call(base.stream, 'open', [stream]);
       // One host call instead of open, fstat, reads and close.
       const bytes = nodefs.tryFSOperation(() => fs.readFileSync(p));
       stream.lamphpBytes = bytes;
+      stream.lamphpHostPath = p;
       // PHP scripts are compiled once into opcache; keeping their source too would double the memory.
       if (!p.endsWith('.php') && this.#bytes + bytes.byteLength <= this.#maxTotalBytes && bytes.byteLength === entry.stat.size) {
         entry.bytes = bytes;
@@ -401,12 +407,17 @@ export class CodeTreeCache {
       return written;
     };
     stream_ops.close = (stream: EmStream) => {
+      if (stream.lamphpLent && stream.nfd !== undefined) {
+        fs.closeSync(stream.nfd);
+        stream.nfd = undefined;
+        stream.lamphpLent = false;
+      }
       if (stream.lamphpBytes || stream.lamphpDir) return;
       call(base.stream, 'close', [stream]);
       if (stream.lamphpWrites) this.#changed(real(stream.node));
     };
     stream_ops.mmap = (stream: EmStream, ...rest: unknown[]) => {
-      if (!stream.lamphpBytes) return call(base.stream, 'mmap', [stream, ...rest]);
+      if (!stream.lamphpBytes || stream.lamphpLent) return call(base.stream, 'mmap', [stream, ...rest]);
       // NODEFS maps by reading through the stream's host descriptor: lend it one.
       const p = real(stream.node);
       stream.nfd = nodefs.tryFSOperation(() => fs.openSync(p, 'r'));
@@ -419,6 +430,18 @@ export class CodeTreeCache {
     };
     return { adopt };
   }
+}
+
+/**
+ * php-wasm locks a file (flock(), fcntl() locks) through its stream's host descriptor; a stream
+ * served from memory has none, so every lock on it failed. Called just before a lock: such a
+ * stream gets a read-only host descriptor, closed with the stream.
+ */
+export function lendHostDescriptor(stream: unknown): void {
+  const s = stream as EmStream | undefined;
+  if (!s || !s.lamphpBytes || !s.lamphpHostPath || s.nfd !== undefined) return;
+  s.nfd = fs.openSync(s.lamphpHostPath, 'r');
+  s.lamphpLent = true;
 }
 
 function lstatOrNull(p: string): fs.Stats | null {

@@ -2,7 +2,7 @@
 import { PHP, PHPResponse, type PhpInstance } from './php-wasm-api.ts';
 import { bindUserSpace, createNodeFsMountHandler, loadNodeRuntime } from './php-wasm-node.ts';
 import { workerLockManager } from './worker-locks.ts';
-import { CodeTreeCache } from './code-cache.ts';
+import { CodeTreeCache, lendHostDescriptor } from './code-cache.ts';
 import { instantiateShared } from './shared-wasm.ts';
 import { restoreSnapshot, SNAPSHOT_INI } from './opcache-snapshot.ts';
 import type { WorkerSpec } from './protocol.ts';
@@ -10,6 +10,39 @@ import { SODIUM_DIR, SUPPORT_DIR } from './php-support.ts';
 
 /** Where php-wasm reads php.ini from (not exported by @php-wasm/universal's ESM build). */
 const PHP_INI_PATH = '/internal/shared/php.ini';
+
+/** The slice of php-wasm's user space (the functions its wasm imports for locks) this file wraps. */
+interface UserSpace {
+  flock(fd: number, op: number): number;
+  fcntl64(fd: number, cmd: number, varargs: number): number;
+}
+interface UserSpaceContext {
+  constants: { F_GETLK: number; F_SETLK: number; F_SETLKW: number };
+  syscalls: { getStreamFromFD(fd: number): unknown };
+}
+
+/** Locks reach php-wasm with a host descriptor even on a stream the code-tree cache serves from memory. */
+function lockableCachedStreams(space: UserSpace, context: UserSpaceContext): UserSpace {
+  const { F_GETLK, F_SETLK, F_SETLKW } = context.constants;
+  const lend = (fd: number) => {
+    try {
+      lendHostDescriptor(context.syscalls.getStreamFromFD(fd));
+    } catch {
+      // Not an open stream, or the file is gone: php-wasm answers the lock with the right error.
+    }
+  };
+  return {
+    ...space,
+    flock: (fd: number, op: number) => {
+      lend(fd);
+      return space.flock(fd, op);
+    },
+    fcntl64: (fd: number, cmd: number, varargs: number) => {
+      if (cmd === F_GETLK || cmd === F_SETLK || cmd === F_SETLKW) lend(fd);
+      return space.fcntl64(fd, cmd, varargs);
+    },
+  };
+}
 
 export async function bootRuntime(spec: WorkerSpec): Promise<PhpInstance> {
   const fileLockManager = await workerLockManager(spec.locks);
@@ -20,7 +53,7 @@ export async function bootRuntime(spec: WorkerSpec): Promise<PhpInstance> {
     emscriptenOptions: {
       processId: spec.processId, // unique per runtime: the shared lock table is keyed by it
       // Replaces php-wasm's default (native locks only) with native + the engine-wide table.
-      bindUserSpace: (context: unknown) => bindUserSpace({ fileLockManager }, context),
+      bindUserSpace: (context: unknown) => lockableCachedStreams(bindUserSpace({ fileLockManager }, context) as UserSpace, context as UserSpaceContext),
       // Emscripten's hook: instantiate the module compiled once in the main thread.
       ...(spec.wasmModule && { instantiateWasm: instantiateShared(spec.wasmModule) }),
     },
