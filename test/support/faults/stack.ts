@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createBridge, readConfig, type Bridge, type Config } from '../../../bridge/index.ts';
-import { createPhpWasmEngine, type MountInstrument, type PhpWasmEngine } from '../../../bridge/engine/php-wasm/index.ts';
+import { createPhpWasmEngine, engineOptionsFromConfig, type MountInstrument, type PhpWasmEngine } from '../../../bridge/engine/php-wasm/index.ts';
 import { memoryLogger } from '../../../bridge/log.ts';
 import { startLocalServer } from '../../../runtime/local/server.ts';
 
@@ -29,14 +29,9 @@ export async function startStack(options: {
   const sessionDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lamphp-rel-sessions-'));
   const config = readConfig({ LAMPHP_SESSION_DIR: sessionDir, ...options.env }, { documentRoot: options.root, workers: options.workers ?? 1 });
   const logger = memoryLogger('info');
+  // The settings → engine mapping both front doors use (rotation, a user php.ini, the code cache…).
   const engine = await createPhpWasmEngine({
-    documentRoot: config.documentRoot,
-    workers: config.workers,
-    queue: config.queue,
-    maxRequestsPerRuntime: config.maxRequestsPerRuntime,
-    sessionDir,
-    phpVersion: config.phpVersion,
-    ...(config.phpExtensions.length > 0 && { extensions: config.phpExtensions }),
+    ...engineOptionsFromConfig(config),
     logger,
     ...(options.instrumentMount && { instrumentMount: options.instrumentMount }),
   });
