@@ -15,6 +15,7 @@ import { PHP, type PhpInstance } from '../../bridge/engine/php-wasm/php-wasm-api
 import { loadNodeRuntime } from '../../bridge/engine/php-wasm/php-wasm-node.ts';
 import { logged, startStack, type Stack } from '../support/faults/stack.ts';
 import { payloadOf, startLambdaProcess, type LambdaProcess } from '../support/lambda-process.ts';
+import { EVENT_KINDS, eventFor, lambdaAnswer, lambdaDoor } from '../support/doors.ts';
 
 const FUNCTIONS = ['exec', 'shell_exec', 'system', 'passthru', 'popen', 'proc_open'];
 const SCRIPTS: Record<string, string> = {
@@ -72,6 +73,17 @@ describe('process functions', () => {
     expect(Date.now() - started).toBeLessThan(10_000); // the deadline is 20 s: no hang
     const errors = logged(stack.logs, 'php reported errors').map((r) => String(r.errors));
     expect(errors.some((e) => e.includes(`Call to undefined function ${f}()`))).toBe(true);
+  });
+
+  it('the Lambda handler (every event source) sees the same: disabled, skipped, a direct call fails at once', async () => {
+    const door = lambdaDoor(stack.config, stack.bridge);
+    for (const kind of EVENT_KINDS) {
+      expect(JSON.parse(lambdaAnswer(await door(eventFor(kind, '/exists.php'))).body.toString()), kind).toEqual(Object.fromEntries(FUNCTIONS.map((f) => [f, false])));
+      expect(lambdaAnswer(await door(eventFor(kind, '/careful.php'))).body.toString(), kind).toBe('skipped');
+      const started = Date.now();
+      expect(lambdaAnswer(await door(eventFor(kind, '/direct.php', 'f=shell_exec'))).status, kind).toBe(500);
+      expect(Date.now() - started, kind).toBeLessThan(10_000); // the deadline is 20 s: no hang
+    }
   });
 
   it('mail() still hands the message to a sendmail spawn handler with these functions disabled', async () => {
