@@ -31,6 +31,11 @@ export interface Config {
   /** The secret being rotated out, accepted too while CloudFront still sends it. */
   originSecretPrevious: string | undefined;
   originSecretHeader: string;
+  /**
+   * Header the CDN puts the viewer's address in (`ip`, `ip:port` or `[ipv6]:port`), believed only
+   * on a request that carries the origin secret.
+   */
+  viewerAddressHeader: string;
   canonicalHost: string | undefined;
   /** Names the site; WordPress's cookie names derive from it (wp-config.php's COOKIEHASH). */
   siteId: string | undefined;
@@ -201,6 +206,7 @@ export function readConfig(env: Env = process.env, overrides: Partial<Config> = 
     originSecret: str(env, 'LAMPHP_ORIGIN_SECRET'),
     originSecretPrevious: str(env, 'LAMPHP_ORIGIN_SECRET_PREVIOUS'),
     originSecretHeader: (str(env, 'LAMPHP_ORIGIN_SECRET_HEADER') ?? 'x-lamphp-origin-secret').toLowerCase(),
+    viewerAddressHeader: (str(env, 'LAMPHP_VIEWER_ADDRESS_HEADER') ?? 'cloudfront-viewer-address').toLowerCase(),
     canonicalHost: str(env, 'LAMPHP_CANONICAL_HOST'),
     siteId: siteIdFrom(env),
     trustedHops: int(env, 'LAMPHP_TRUSTED_HOPS', 0),

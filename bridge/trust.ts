@@ -4,7 +4,8 @@
  * Input is source-neutral: an HttpRequest whose clientAddress/scheme/port/host are what the
  * front door itself reported (Lambda event adapters, local server). Headers a client can
  * forge (X-Forwarded-For beyond the trusted hops, X-Forwarded-Host, Forwarded,
- * CloudFront-*) change nothing unless configuration or the origin secret vouches for them.
+ * CloudFront-*, the viewer-address header a deployment names) change nothing unless
+ * configuration or the origin secret vouches for them.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
@@ -14,7 +15,7 @@ import { type HeaderMap, type HttpRequest, type HttpResponse, textResponse } fro
 export type TrustConfig = Pick<
   Config,
   'originSecret' | 'originSecretPrevious' | 'originSecretHeader' | 'canonicalHost' | 'trustedHops' | 'trustForwardedHost'
->;
+> & Partial<Pick<Config, 'viewerAddressHeader'>>;
 
 type SecretConfig = Pick<TrustConfig, 'originSecret' | 'originSecretHeader'> & Partial<Pick<TrustConfig, 'originSecretPrevious'>>;
 
@@ -22,6 +23,9 @@ export type OriginCheck = 'ok' | 'missing' | 'mismatch' | 'disabled';
 
 /** Headers only CloudFront may set; believed only when the origin secret vouches for the request. */
 export const CLOUDFRONT_TRUSTED_HEADERS = ['cloudfront-viewer-address', 'cloudfront-forwarded-proto'] as const;
+
+/** Where the viewer's address is read from by default (LAMPHP_VIEWER_ADDRESS_HEADER). */
+export const DEFAULT_VIEWER_ADDRESS_HEADER = 'cloudfront-viewer-address';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -74,7 +78,7 @@ export function parseAddress(value: string): PeerAddress | undefined {
 
 /**
  * CloudFront-Viewer-Address: `ip:port`, with IPv6 unbracketed (`2001:db8::1:443`), so the
- * last colon always starts the port; `[v6]:port` is accepted too.
+ * last colon always starts the port; `[v6]:port`, `[v6]` and a bare IPv4 address are accepted too.
  */
 export function parseViewerAddress(value: string): PeerAddress | undefined {
   const v = value.trim();
@@ -135,7 +139,8 @@ export function applyTrust(request: HttpRequest, config: TrustConfig): HttpReque
 
   let client: PeerAddress = { address: request.clientAddress, port: request.clientPort };
   let { scheme, port } = request;
-  const viewer = vouched ? parseViewerAddress(headers['cloudfront-viewer-address']?.[0] ?? '') : undefined;
+  const viewerHeader = config.viewerAddressHeader ?? DEFAULT_VIEWER_ADDRESS_HEADER;
+  const viewer = vouched ? parseViewerAddress(headers[viewerHeader]?.[0] ?? '') : undefined;
   if (viewer) {
     client = viewer;
   } else {
@@ -146,7 +151,7 @@ export function applyTrust(request: HttpRequest, config: TrustConfig): HttpReque
     scheme = viewerProto;
     port = viewerProto === 'https' ? 443 : 80;
   }
-  if (!vouched) for (const name of CLOUDFRONT_TRUSTED_HEADERS) delete headers[name];
+  if (!vouched) for (const name of [...CLOUDFRONT_TRUSTED_HEADERS, viewerHeader]) delete headers[name];
 
   let host = request.host;
   if (config.canonicalHost) {

@@ -8,6 +8,14 @@ import { readFileSync } from 'node:fs';
 /** Header CloudFront adds on every origin request; the bridge's default LAMPHP_ORIGIN_SECRET_HEADER. */
 export const ORIGIN_SECRET_HEADER = 'x-lamphp-origin-secret';
 
+/**
+ * Header the viewer-request function sets to the viewer's IP address (IPv6 in brackets), over
+ * anything the viewer sent; the function's LAMPHP_VIEWER_ADDRESS_HEADER. The managed origin
+ * request policy the pages use (AllViewerExceptHostHeader) forwards no CloudFront headers, so
+ * CloudFront-Viewer-Address never reaches the origin from CloudFront itself.
+ */
+export const VIEWER_ADDRESS_HEADER = 'x-lamphp-viewer-address';
+
 /** Where the EFS access point is mounted in the function (Lambda requires `/mnt/<name>`). */
 export const MOUNT_PATH = '/mnt/wordpress';
 /** The WordPress tree (LAMPHP_DOCUMENT_ROOT); siblings of it on EFS are never served. */
@@ -58,6 +66,7 @@ export const ENV = {
   originSecret: 'LAMPHP_ORIGIN_SECRET',
   originSecretPrevious: 'LAMPHP_ORIGIN_SECRET_PREVIOUS',
   originSecretHeader: 'LAMPHP_ORIGIN_SECRET_HEADER',
+  viewerAddressHeader: 'LAMPHP_VIEWER_ADDRESS_HEADER',
   trustForwardedHost: 'LAMPHP_TRUST_FORWARDED_HOST',
   canonicalHost: 'LAMPHP_CANONICAL_HOST',
   siteId: 'LAMPHP_SITE_ID',
@@ -110,11 +119,23 @@ export const INSTALL_HANDLER_CODE = readFileSync(new URL('./install-handler.cjs'
 /** Every AWS API the install handler calls, as IAM actions (its role gets exactly these). */
 export const INSTALL_HANDLER_APIS = ['lambda:InvokeFunction', 'ssm:PutParameter', 'ssm:DeleteParameter'] as const;
 
-/** Copies the viewer Host into x-forwarded-host: the origin must receive its own Host header. */
+/**
+ * The viewer-request CloudFront Function: what the origin learns about the viewer is set here,
+ * over anything the viewer sent. The viewer's Host goes into x-forwarded-host (the origin must
+ * receive its own Host), its IP address into VIEWER_ADDRESS_HEADER; CloudFront-Viewer-Address and
+ * CloudFront-Forwarded-Proto a viewer sent are removed (CloudFront adds its own only where a
+ * policy asks for them).
+ */
 export const VIEWER_HOST_FUNCTION = [
   'function handler(event) {',
   '  var request = event.request;',
-  '  if (request.headers.host) request.headers["x-forwarded-host"] = { value: request.headers.host.value };',
+  '  var headers = request.headers;',
+  '  delete headers["cloudfront-viewer-address"];',
+  '  delete headers["cloudfront-forwarded-proto"];',
+  '  delete headers["x-forwarded-host"];',
+  '  if (headers.host) headers["x-forwarded-host"] = { value: headers.host.value };',
+  '  var ip = event.viewer.ip;',
+  `  headers["${VIEWER_ADDRESS_HEADER}"] = { value: ip.indexOf(":") < 0 ? ip : "[" + ip + "]" };`,
   '  return request;',
   '}',
 ].join('\n');

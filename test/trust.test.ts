@@ -157,6 +157,37 @@ describe('with the origin secret and a canonical host', () => {
   });
 });
 
+describe('the viewer-address header a deployment names (LAMPHP_VIEWER_ADDRESS_HEADER)', () => {
+  const HEADER = 'x-lamphp-viewer-address';
+  const cfg = config({ originSecret: SECRET, viewerAddressHeader: HEADER });
+  const through = (headers: HeaderMap) => applyTrust(request({ 'x-lamphp-origin-secret': [SECRET], ...headers }), cfg);
+
+  it('is read from the environment, any case, CloudFront-Viewer-Address by default', () => {
+    expect(readConfig({ LAMPHP_VIEWER_ADDRESS_HEADER: 'X-Lamphp-Viewer-Address' }).viewerAddressHeader).toBe(HEADER);
+    expect(readConfig({}).viewerAddressHeader).toBe('cloudfront-viewer-address');
+  });
+  it('with the origin secret, the viewer is the address it carries: IPv4, or IPv6 in brackets', () => {
+    expect(through({ [HEADER]: ['198.51.100.7'] })).toMatchObject({ clientAddress: '198.51.100.7', clientPort: 0 });
+    expect(through({ [HEADER]: ['[2001:db8::7]'] })).toMatchObject({ clientAddress: '2001:db8::7', clientPort: 0 });
+  });
+  it('then a CloudFront-Viewer-Address the viewer sent (or any other header) is not believed', () => {
+    const forged = through({ [HEADER]: ['198.51.100.7'], ...FORGED });
+    expect(forged.clientAddress).toBe('198.51.100.7');
+    expect(through({ 'cloudfront-viewer-address': ['6.6.6.6:4444'] }).clientAddress).toBe('130.176.0.1');
+  });
+  it('without the origin secret the header is never believed and never reaches PHP, whatever it holds', () => {
+    expect(admitRequest(request({ [HEADER]: ['198.51.100.7'] }), cfg)).toMatchObject({ ok: false, reason: 'missing' });
+    const open = config({ viewerAddressHeader: HEADER });
+    fc.assert(
+      fc.property(fc.oneof(fc.ipV4(), fc.ipV6().map((v6) => `[${v6}]`), fc.string()), (value) => {
+        const trusted = applyTrust(request({ [HEADER]: [value] }), open);
+        return trusted.clientAddress === '130.176.0.1' && trusted.headers[HEADER] === undefined;
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('canonical host alone', () => {
   it('is the host PHP sees whatever the Host header says', () => {
     const trusted = applyTrust(request({ host: ['attacker.example'] }), config({ canonicalHost: 'WWW.Example.org' }));

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VIEWER_HOST_FUNCTION } from '../infra/contracts.ts';
+import { VIEWER_ADDRESS_HEADER, VIEWER_HOST_FUNCTION } from '../infra/contracts.ts';
 import { manualClock } from '../infra/twin/clock.ts';
 import { EdgeCache, lifetime } from '../infra/twin/cloudfront/cache.ts';
 import { behaviorFor, createEdge, pathMatches, type Behavior, type ViewerRequest } from '../infra/twin/cloudfront/edge.ts';
@@ -18,6 +18,7 @@ import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES, type CachePoli
 const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const ALL_VIEWER_EXCEPT_HOST = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
+const ALL_VIEWER_AND_CLOUDFRONT = '33f36d7e-f396-46d9-90e0-52428a34d9dc';
 
 interface Seen { method: string; url: string; headers: http.IncomingHttpHeaders }
 let origin: http.Server;
@@ -130,6 +131,30 @@ describe('the origin request', () => {
     expect(h.cookie).toBe('a=1; wordpress_logged_in_abc=2');
     expect(h['x-real-ip']).toBeUndefined();
     expect(seen[0]!.url).toBe('/p?x=1&y=2');
+  });
+
+  it("names the viewer's address as the template's viewer-request function sets it: CloudFront headers a viewer forges are removed, and AllViewerExceptHostHeader adds none of CloudFront's", async () => {
+    seen.length = 0;
+    const forged: [string, string][] = [['host', 'dtest.cloudfront.localhost'], ['cloudfront-viewer-address', '6.6.6.6:4444'], ['cloudfront-forwarded-proto', 'http'], [VIEWER_ADDRESS_HEADER, '6.6.6.6']];
+    const { handle } = edge([appBehavior({ CachePolicyId: CACHING_DISABLED })]);
+    await handle(request('/a', { headers: forged }));
+    await handle(request('/b', { viewerIp: '2001:db8::7' }));
+    expect(seen[0]!.headers[VIEWER_ADDRESS_HEADER]).toBe('198.51.100.7');
+    expect(seen[0]!.headers['cloudfront-viewer-address']).toBeUndefined();
+    expect(seen[0]!.headers['cloudfront-forwarded-proto']).toBeUndefined();
+    expect(seen[1]!.headers[VIEWER_ADDRESS_HEADER]).toBe('[2001:db8::7]');
+    // Without the function, what the viewer sent is forwarded as is (the worst case).
+    seen.length = 0;
+    const bare = edge([appBehavior({ CachePolicyId: CACHING_DISABLED, FunctionAssociations: [] })]);
+    await bare.handle(request('/c', { headers: forged }));
+    expect(seen[0]!.headers['cloudfront-viewer-address']).toBe('6.6.6.6:4444');
+  });
+
+  it('a policy that names CloudFront-Viewer-Address gets CloudFront\'s own, over the viewer\'s', async () => {
+    seen.length = 0;
+    const { handle } = edge([appBehavior({ CachePolicyId: CACHING_DISABLED, OriginRequestPolicyId: ALL_VIEWER_AND_CLOUDFRONT, FunctionAssociations: [] })]);
+    await handle(request('/a', { headers: [['host', 'dtest.cloudfront.localhost'], ['cloudfront-viewer-address', '6.6.6.6:4444']] }));
+    expect(seen[0]!.headers['cloudfront-viewer-address']).toBe('198.51.100.7:51234');
   });
 
   it('sends only what the policies include: no cookies, no query, User-Agent replaced', async () => {

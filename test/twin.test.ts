@@ -92,6 +92,14 @@ describe('the default stack (SQLite, Function URL) in the twin, with no internet
     passed(steps, /plugin's PHP file/);
   });
 
+  it("gives PHP the visitor's own address (REMOTE_ADDR) through CloudFront, whatever address headers the visitor forges", () => {
+    passed(steps, /visitor's own address/);
+  });
+
+  it('refuses a request that bypasses CloudFront (no origin secret) before PHP runs, forged headers and all', () => {
+    passed(steps, /does not come through CloudFront/);
+  });
+
   it('keeps the admin password out of every log the twin collected', () => {
     passed(steps, /in no log/);
   });

@@ -21,7 +21,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { ORIGIN_SECRET_HEADER, PARAMETERS, UPLOADS_PATH_PATTERN, VIEWER_HOST_FUNCTION } from '../contracts.ts';
+import { ORIGIN_SECRET_HEADER, PARAMETERS, UPLOADS_PATH_PATTERN, VIEWER_ADDRESS_HEADER, VIEWER_HOST_FUNCTION } from '../contracts.ts';
 import { Concern } from './concern.ts';
 import { personalCookieNames } from '../../bridge/wordpress/wp-config.ts';
 import { acknowledge } from './nag.ts';
@@ -210,7 +210,7 @@ export class SiteCdn extends Concern {
       functionName: name('viewer-host', 64),
       code: cloudfront.FunctionCode.fromInline(VIEWER_HOST_FUNCTION),
       runtime: cloudfront.FunctionRuntime.JS_2_0,
-      comment: 'Copies the viewer Host into x-forwarded-host for lamphp',
+      comment: 'Viewer host and address for lamphp, over anything the viewer sent',
     });
     const functionAssociations = [{ function: viewerHost, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }];
 
@@ -243,8 +243,8 @@ export class SiteCdn extends Concern {
     });
     const staticOriginRequestPolicy = new cloudfront.OriginRequestPolicy(this, 'StaticOriginRequestPolicy', {
       originRequestPolicyName: name('static-origin-request', 128),
-      comment: 'lamphp static assets: viewer host and scheme only',
-      headerBehavior: cloudfront.OriginRequestHeaderBehavior.allowList('x-forwarded-host', 'CloudFront-Forwarded-Proto'),
+      comment: 'lamphp static assets: viewer host, address and scheme only',
+      headerBehavior: cloudfront.OriginRequestHeaderBehavior.allowList('x-forwarded-host', VIEWER_ADDRESS_HEADER, 'CloudFront-Forwarded-Proto'),
       cookieBehavior: cloudfront.OriginRequestCookieBehavior.none(),
       queryStringBehavior: cloudfront.OriginRequestQueryStringBehavior.none(),
     });
@@ -252,8 +252,8 @@ export class SiteCdn extends Concern {
       origin: appOrigin,
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
-      // All viewer headers except Host (the origin needs its own), plus CloudFront-Viewer-Address
-      // and CloudFront-Forwarded-Proto; all cookies; all query strings.
+      // All viewer headers except Host (the origin needs its own), all cookies, all query strings;
+      // no CloudFront headers: the viewer's address comes from the viewer-request function.
       originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       functionAssociations,
       compress: true,

@@ -20,6 +20,7 @@ import {
   PLACEHOLDER_HANDLER_CODE,
   SESSION_DIR,
   UPLOADS_PREFIX,
+  VIEWER_ADDRESS_HEADER,
 } from '../contracts.ts';
 import { Concern } from './concern.ts';
 import type { SiteDatabase } from './database.ts';
@@ -130,6 +131,7 @@ export class SiteFunction extends Concern {
       [ENV.frontDoorTimeoutMs]: String(props.frontDoorTimeout.toMilliseconds()),
       [ENV.originSecret]: props.originSecret.current,
       [ENV.originSecretHeader]: ORIGIN_SECRET_HEADER,
+      [ENV.viewerAddressHeader]: VIEWER_ADDRESS_HEADER,
       [ENV.trustForwardedHost]: 'true',
       [ENV.uploadsBucket]: props.storage.uploadsBucket.bucketName,
       [ENV.uploadsPrefix]: UPLOADS_PREFIX,

@@ -16,9 +16,13 @@
  *   GET  /ssm/parameter?name=N    a parameter's value, decrypted (what the operator reads)
  *   GET  /invalidations           invalidations made through the CloudFront API stand-in
  *   POST /invalidate {paths}      CloudFront invalidation on every distribution
+ *   POST /internet {url, method, headers}
+ *                                 a request from the internet to an address of the stack (e.g.
+ *                                 the Function URL, bypassing CloudFront): status, headers, text
  */
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { Clock, ManualClock } from './clock.ts';
 import { readAssembly } from './assembly.ts';
 import { startCloudFrontApi } from './cloudfront/api.ts';
@@ -35,7 +39,7 @@ export async function serveControl(twin: Twin, socketPath: string, clock: Clock)
     'GET /status': () => ({
       stackName: twin.stackName,
       outputs: twin.outputs(),
-      resources: [...twin.deployed].map(([logicalId, d]) => ({ logicalId, type: d.type, ref: d.standIn.ref })),
+      resources: [...twin.deployed].map(([logicalId, d]) => ({ logicalId, type: d.type, ref: d.standIn.ref, attributes: d.standIn.attributes ?? {} })),
       clock: { kind: clock.kind, now: clock.now() },
       history: twin.history,
     }),
@@ -70,6 +74,7 @@ export async function serveControl(twin: Twin, socketPath: string, clock: Clock)
       return p;
     },
     'GET /invalidations': async () => (await startCloudFrontApi(twin)).invalidations,
+    'POST /internet': (b) => fromInternet(twin, b),
     'POST /invalidate': async (b) => {
       let n = 0;
       for (const d of (await distributions(twin)).values()) n += d.cache.invalidate(b.paths ?? ['/*']);
@@ -98,4 +103,24 @@ export async function serveControl(twin: Twin, socketPath: string, clock: Clock)
   fs.rmSync(socketPath, { force: true });
   await new Promise<void>((resolve) => server.listen(socketPath, () => resolve()));
   return server;
+}
+
+/** One HTTPS request from an address of its own on the namespace's "internet", by the twin's DNS. */
+function fromInternet(twin: Twin, b: { url: string; method?: string; headers?: Record<string, string> }) {
+  const url = new URL(b.url);
+  const address = twin.network.lookup(url.hostname);
+  if (!address) throw Object.assign(new Error(`${url.hostname} does not resolve in the twin.`), { status: 404 });
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      { host: address, servername: url.hostname, port: Number(url.port || 443), method: b.method ?? 'GET', path: url.pathname + url.search, headers: { host: url.host, ...b.headers }, ca: twin.tls.caPem, localAddress: twin.network.address('internet-client'), agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
 }

@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { synthesizeApp } from './assembly.ts';
 import type { InvalidationRecord } from './cloudfront/api.ts';
+import { proxyLine } from './cloudfront/viewer-address.ts';
 import type { InstanceInfo, InvocationRecord } from './lambda/instances.ts';
 import type { LogEvent } from './logs.ts';
 import type { DeployEvent } from './twin.ts';
@@ -75,6 +76,8 @@ export interface TwinHandle {
   status(): Promise<any>;
   /** The template deployed last (what the bill and the replay read). */
   template(): Promise<any>;
+  /** A request from the internet to an address of the stack (e.g. its Function URL), bypassing CloudFront. */
+  fromInternet(url: string, options?: { method?: string; headers?: Record<string, string> }): Promise<{ status: number; headers: Record<string, string | string[]>; text: string }>;
   /** Writes a file into the (first) EFS access point, relative to its root, as its POSIX user. */
   writeEfs(relativePath: string, content: Buffer | string): Promise<void>;
   close(): Promise<void>;
@@ -101,11 +104,16 @@ function request(socketPath: string, method: string, pathname: string, body?: un
   });
 }
 
-/** TCP on the host's loopback → the twin's edge: HTTPS and HTTP on one port, told apart by the first byte (a TLS handshake is 0x16). */
+/**
+ * TCP on the host's loopback → the twin's edge: HTTPS and HTTP on one port, told apart by the
+ * first byte (a TLS handshake is 0x16), each connection preceded by a PROXY line that names the
+ * viewer's address (cloudfront/viewer-address.ts).
+ */
 async function forwardEdge(port: number, socketPath: string): Promise<net.Server> {
   const server = net.createServer((client) => {
     client.once('data', (first: Buffer) => {
       const upstream = net.connect(`${socketPath}.${first[0] === 0x16 ? 'https' : 'http'}`);
+      upstream.write(proxyLine(client));
       upstream.write(first);
       client.pipe(upstream).pipe(client);
       const end = () => { client.destroy(); upstream.destroy(); };
@@ -202,6 +210,7 @@ export async function startTwin(options: StartTwinOptions = {}): Promise<TwinHan
     invalidations: () => call('GET', '/invalidations'),
     status: () => call('GET', '/status'),
     template: () => call('GET', '/template'),
+    fromInternet: (url, o = {}) => call('POST', '/internet', { url, ...o }),
     writeEfs: async (p, content) => void (await call('PUT', '/efs', { path: p, content: Buffer.from(content).toString('base64') })),
     close,
   };

@@ -3,10 +3,12 @@
  * browser (`npm run stack:local -- --check`): no WordPress installer before the install ran,
  * the install, home, a post, login with the password from SSM, wp-admin, a published post on
  * the cached home page within its shared-cache lifetime, an upload served from the bucket, a
- * missing upload answered 404, a POST to a plugin's PHP file, and the password in no log.
+ * missing upload answered 404, a POST to a plugin's PHP file, the visitor's own address as PHP's
+ * REMOTE_ADDR whatever it forges, the Function URL refusing a request that bypasses CloudFront,
+ * and the password in no log.
  * Every value it needs comes from the stack: outputs, responses, the twin's clock and logs.
  */
-import { ENV } from '../contracts.ts';
+import { ENV, VIEWER_ADDRESS_HEADER } from '../contracts.ts';
 import { ERROR_CACHING_MIN_TTL_S } from './cloudfront/cache.ts';
 import type { TwinHandle } from './index.ts';
 import { Viewer } from './viewer.ts';
@@ -16,6 +18,19 @@ export interface JourneyStep {
   ok: boolean;
   detail: string;
 }
+
+/** The address a visitor of the twin connects from (a loopback address of its own), and one it pretends to have. */
+const VISITOR_ADDRESS = '127.0.0.23';
+const FORGED_ADDRESS = '203.0.113.66';
+/** Every header that could carry a client address, forged by the visitor. */
+const FORGED_VIEWER_HEADERS = {
+  'cloudfront-viewer-address': `${FORGED_ADDRESS}:4444`,
+  [VIEWER_ADDRESS_HEADER]: FORGED_ADDRESS,
+  'x-forwarded-for': FORGED_ADDRESS,
+  'cloudfront-forwarded-proto': 'http',
+};
+/** A plugin's PHP file that reports the address PHP was given. */
+const ADDRESS_PROBE = '/wp-content/plugins/lamphp-twin-probe/remote-addr.php';
 
 /** A 1×1 PNG. */
 export const PIXEL_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -156,6 +171,25 @@ export async function runJourney(twin: TwinHandle, log: (line: string) => void =
     check(!/Error/.test(String(r.headers['x-cache'])), `CloudFront refused it (${r.status}, ${r.headers['x-cache']})`);
     check(r.status === 200 && /^posted:twin cookies:[1-9]/.test(r.text), `answered ${r.status}: ${r.text.slice(0, 120)}`);
     return r.text;
+  });
+  await step("the visitor's own address reaches PHP, whatever headers the visitor forges", async () => {
+    // A visitor on an address of its own; PHP reports what it was told (REMOTE_ADDR) and whether a CloudFront header got through.
+    const docRoot = await documentRootOnEfs(twin);
+    await twin.writeEfs(`${docRoot}${ADDRESS_PROBE}`, "<?php\nheader('cache-control: no-store');\nheader('content-type: text/plain');\necho $_SERVER['REMOTE_ADDR'] ?? '', ' ', $_SERVER['HTTP_CLOUDFRONT_VIEWER_ADDRESS'] ?? '-';\n");
+    const visitor = new Viewer(twin.siteUrl, twin.port, twin.ca, { localAddress: VISITOR_ADDRESS });
+    const expected = `${VISITOR_ADDRESS} -`;
+    const plain = await visitor.get(`${ADDRESS_PROBE}?plain`);
+    check(plain.status === 200 && plain.text === expected, `PHP saw "${plain.text.slice(0, 120)}" (${plain.status}), not "${expected}"`);
+    const forged = await visitor.get(`${ADDRESS_PROBE}?forged`, FORGED_VIEWER_HEADERS);
+    check(forged.status === 200 && forged.text === expected, `with forged headers PHP saw "${forged.text.slice(0, 120)}" (${forged.status}), not "${expected}"`);
+    return `REMOTE_ADDR ${VISITOR_ADDRESS}, forged headers ignored`;
+  });
+  await step('a request that does not come through CloudFront is refused before PHP runs, forged headers and all', async () => {
+    const url = (await twin.status()).resources.find((r: { type: string }) => r.type === 'AWS::Lambda::Url')?.attributes?.FunctionUrl as string | undefined;
+    check(url !== undefined, 'the stack has no Function URL');
+    const r = await twin.fromInternet(new URL(ADDRESS_PROBE.slice(1), url).href, { headers: FORGED_VIEWER_HEADERS });
+    check(r.status === 403 && !r.text.includes(FORGED_ADDRESS), `the Function URL answered ${r.status}: ${r.text.slice(0, 120)}`);
+    return `${r.status} from the Function URL`;
   });
   await step('the admin password is in no log', async () => {
     check(credentials !== undefined, 'no password to look for');

@@ -1,7 +1,7 @@
 /**
  * A viewer of the twin's site without a browser: HTTPS to the host port the twin's edge listens
- * on, with the site's own host name (SNI and Host), trusting only the twin's certificate
- * authority, and a cookie jar like a browser's for one site.
+ * on, from a loopback address of its choosing, with the site's own host name (SNI and Host),
+ * trusting only the twin's certificate authority, and a cookie jar like a browser's for one site.
  */
 import https from 'node:https';
 
@@ -17,11 +17,14 @@ export class Viewer {
   private readonly url: URL;
   private readonly port: number;
   private readonly ca: string;
+  /** The viewer's own address (a loopback address of its own), as the edge will see it. */
+  readonly localAddress: string;
 
-  constructor(siteUrl: string, port: number, ca: string) {
+  constructor(siteUrl: string, port: number, ca: string, options: { localAddress?: string } = {}) {
     this.url = new URL(siteUrl);
     this.port = port;
     this.ca = ca;
+    this.localAddress = options.localAddress ?? '127.0.0.1';
   }
 
   get origin(): string {
@@ -36,6 +39,7 @@ export class Viewer {
         {
           host: '127.0.0.1',
           port: this.port,
+          localAddress: this.localAddress,
           method,
           path,
           servername: this.url.hostname,

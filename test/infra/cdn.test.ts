@@ -3,7 +3,7 @@ import vm from 'node:vm';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { cookieHash } from '../../bridge/wordpress/wp-config.ts';
-import { ORIGIN_SECRET_HEADER, VIEWER_HOST_FUNCTION } from '../../infra/contracts.ts';
+import { ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER, VIEWER_HOST_FUNCTION } from '../../infra/contracts.ts';
 import { DOMAIN, distribution, functionEnv, ingressRules, logicalId, only, synth, wordpressFunction, type Json, type Synthesized } from './support.ts';
 
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
@@ -208,11 +208,15 @@ describe('edge', () => {
     expect(only(s.json, 'Custom::LamphpInstall')[1].Properties.SiteUrl).toBe('https://blog.example.com');
   });
 
-  it('the viewer-request function copies Host into x-forwarded-host, over whatever the viewer sent', () => {
+  it('the viewer-request function names the viewer\'s host and address, over whatever the viewer sent', () => {
     const sandbox: { handler?: (e: unknown) => Json } = {};
     vm.runInNewContext(`${VIEWER_HOST_FUNCTION}\nthis.handler = handler;`, sandbox);
-    const request = { uri: '/', headers: { host: { value: 'd111111abcdef8.cloudfront.net' }, 'x-forwarded-host': { value: 'evil.example' } } };
-    const out = sandbox.handler!({ request });
-    expect(out.headers['x-forwarded-host']).toEqual({ value: 'd111111abcdef8.cloudfront.net' });
+    const forged = { 'x-forwarded-host': { value: 'evil.example' }, 'cloudfront-viewer-address': { value: '6.6.6.6:1' }, 'cloudfront-forwarded-proto': { value: 'http' }, [VIEWER_ADDRESS_HEADER]: { value: '6.6.6.6' } };
+    const out = sandbox.handler!({ viewer: { ip: '198.51.100.7' }, request: { uri: '/', headers: { host: { value: 'd111111abcdef8.cloudfront.net' }, ...forged } } });
+    expect(out.headers).toEqual({ host: { value: 'd111111abcdef8.cloudfront.net' }, 'x-forwarded-host': { value: 'd111111abcdef8.cloudfront.net' }, [VIEWER_ADDRESS_HEADER]: { value: '198.51.100.7' } });
+    const v6 = sandbox.handler!({ viewer: { ip: '2001:db8::7' }, request: { uri: '/', headers: {} } });
+    expect(v6.headers).toEqual({ [VIEWER_ADDRESS_HEADER]: { value: '[2001:db8::7]' } });
+    // The function's environment names that header to the runtime.
+    expect(functionEnv(withDoor('function-url')).LAMPHP_VIEWER_ADDRESS_HEADER).toBe(VIEWER_ADDRESS_HEADER);
   });
 });

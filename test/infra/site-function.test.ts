@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../../bridge/config.ts';
-import { DOCUMENT_ROOT, ENV, MOUNT_PATH, ORIGIN_SECRET_HEADER, SESSION_DIR } from '../../infra/contracts.ts';
+import { DOCUMENT_ROOT, ENV, MOUNT_PATH, ORIGIN_SECRET_HEADER, SESSION_DIR, VIEWER_ADDRESS_HEADER } from '../../infra/contracts.ts';
 import { WordPressOnLambda } from '../../infra/wordpress-on-lambda.ts';
 import { bareStack, DOMAIN, functionEnv, ingressRules, logicalId, only, placeholderWordPress, resources, scratch, synth, wordpressFunction } from './support.ts';
 
@@ -41,6 +41,7 @@ describe('SiteFunction', () => {
       sessionDir: SESSION_DIR,
       responseMode: 'buffered',
       trustForwardedHost: true,
+      viewerAddressHeader: VIEWER_ADDRESS_HEADER,
       uploadsPrefix: 'wp-content/uploads/',
     });
   });

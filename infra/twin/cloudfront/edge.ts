@@ -78,6 +78,8 @@ export function behaviorFor(behaviors: Behavior[], path: string): Behavior {
 
 /** Headers CloudFront never forwards (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/RequestAndResponseBehaviorCustomOrigin.html#request-custom-headers-behavior). */
 const NEVER_FORWARDED = new Set(['connection', 'expect', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'upgrade', 'x-real-ip', 'x-forwarded-proto', 'content-length', 'transfer-encoding', 'http2-settings']);
+/** CloudFront headers the twin's edge adds when a cache or origin request policy names them. */
+const CLOUDFRONT_ADDED = ['cloudfront-viewer-address', 'cloudfront-forwarded-proto'];
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'trailer', 'upgrade', 'proxy-connection', 'te']);
 /** Content types CloudFront compresses (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/ServingCompressedFiles.html). */
 const COMPRESSIBLE = /^(text\/|application\/(javascript|json|xml|xhtml\+xml|rss\+xml|atom\+xml|x-javascript|ld\+json|manifest\+json|vnd\.ms-fontobject|x-font-ttf|x-font-opentype|x-font-truetype)|image\/(svg\+xml|x-icon|vnd\.microsoft\.icon)|font\/(eot|otf|opentype|ttf))/i;
@@ -194,7 +196,10 @@ export function createEdge(deps: EdgeDeps) {
     const key = policy.ParametersInCacheKeyAndForwardedToOrigin;
     const isS3 = origin.S3OriginConfig !== undefined || origin.OriginAccessControlId !== undefined && !origin.CustomOriginConfig;
     // What reaches the origin: the union of the cache policy's and the origin request policy's values.
-    const viewerHeaders = headers.filter(([n]) => n !== 'cookie' && !NEVER_FORWARDED.has(n) && !n.startsWith('x-edge-') && !n.startsWith('cloudfront-'));
+    // CloudFront's documentation does not say it removes CloudFront-* headers a viewer sends: the
+    // twin forwards them like any viewer header (the worst case), unless a policy makes CloudFront
+    // add its own, which then replaces the viewer's.
+    const viewerHeaders = headers.filter(([n]) => n !== 'cookie' && !NEVER_FORWARDED.has(n) && !n.startsWith('x-edge-'));
     const keyHeaders = key.HeadersConfig.HeaderBehavior === 'whitelist' ? pick(viewerHeaders, 'whitelist', key.HeadersConfig.Headers) : [];
     const orpHeaders = orp ? pick(viewerHeaders, orp.HeadersConfig.HeaderBehavior, orp.HeadersConfig.Headers) : [];
     const forwarded = new Map<string, string[]>();
@@ -205,6 +210,7 @@ export function createEdge(deps: EdgeDeps) {
     }
     const wantsCloudFront = (name: string) => [key.HeadersConfig.Headers, orp?.HeadersConfig.HeaderBehavior === 'whitelist' || orp?.HeadersConfig.HeaderBehavior === 'allViewerAndWhitelistCloudFront' ? orp.HeadersConfig.Headers : undefined]
       .some((l) => (l ?? []).some((h) => h.toLowerCase() === name));
+    for (const name of CLOUDFRONT_ADDED) if (wantsCloudFront(name)) forwarded.delete(name);
     const out: [string, string][] = [];
     if (!forwarded.has('host') || isS3) out.push(['host', origin.DomainName]);
     for (const [n, vs] of forwarded) if (!(n === 'host' && isS3)) for (const v of vs) out.push([n, v]);

@@ -3,11 +3,21 @@
  * with, as the CloudFront Developer Guide documents them:
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html
- * Read from the guide's published source as of MANAGED_POLICIES_DATE. AWS may change a managed
- * policy; check the pages above and this date before trusting a difference the twin shows.
+ * Checked on MANAGED_POLICIES_DATE against the live guide (its list of policies, their ids and
+ * AllViewerAndCloudFrontHeaders-2022-06's header list) and the guide's published source
+ * (awsdocs/amazon-cloudfront-developer-guide) for each policy's settings; HostHeaderOnly's id is
+ * aws-cdk-lib's (OriginRequestPolicy.HOST_HEADER_ONLY). AWS may change a managed policy: check
+ * the pages above and this date before trusting a difference the twin shows.
+ *
+ * What the origin receives from AllViewerExceptHostHeader matters to lamphp: "all headers in the
+ * viewer request except for the Host header", and no CloudFront headers — its header behavior
+ * is `allExcept`, which (API reference, OriginRequestPolicyHeadersConfig) only leaves viewer
+ * headers out and cannot add CloudFront's; only `whitelist` and `allViewerAndWhitelistCloudFront`
+ * can. So CloudFront-Viewer-Address never reaches the pages' origin from CloudFront itself (the
+ * stack's viewer-request function names the viewer instead: VIEWER_ADDRESS_HEADER).
  * Shapes are those of AWS::CloudFront::CachePolicy / OriginRequestPolicy configs.
  */
-export const MANAGED_POLICIES_DATE = '2023-06-15';
+export const MANAGED_POLICIES_DATE = '2026-12-04';
 
 export interface CachePolicyConfig {
   Name: string;
@@ -75,5 +85,6 @@ export const MANAGED_ORIGIN_REQUEST_POLICIES: Record<string, OriginRequestPolicy
   '59781a5b-3903-41f3-afcb-af62929ccde1': { Name: 'CORS-CustomOrigin', HeadersConfig: { HeaderBehavior: 'whitelist', Headers: ['Origin'] }, CookiesConfig: { CookieBehavior: 'none' }, QueryStringsConfig: { QueryStringBehavior: 'none' } },
   '88a5eaf4-2fd4-4709-b370-b4c650ea3fcf': { Name: 'CORS-S3Origin', HeadersConfig: { HeaderBehavior: 'whitelist', Headers: ['Origin', 'Access-Control-Request-Headers', 'Access-Control-Request-Method'] }, CookiesConfig: { CookieBehavior: 'none' }, QueryStringsConfig: { QueryStringBehavior: 'none' } },
   '775133bc-15f2-49f9-abea-afb2e0bf67d2': { Name: 'Elemental-MediaTailor-PersonalizedManifests', HeadersConfig: { HeaderBehavior: 'whitelist', Headers: ['Origin', 'Access-Control-Request-Headers', 'Access-Control-Request-Method', 'User-Agent', 'X-Forwarded-For'] }, CookiesConfig: { CookieBehavior: 'none' }, QueryStringsConfig: { QueryStringBehavior: 'all' } },
+  'bf0718e1-ba1e-49d1-88b1-f726733018ae': { Name: 'HostHeaderOnly', HeadersConfig: { HeaderBehavior: 'whitelist', Headers: ['Host'] }, CookiesConfig: { CookieBehavior: 'none' }, QueryStringsConfig: { QueryStringBehavior: 'none' } },
   'acba4595-bd28-49b8-b9fe-13317c0390fa': { Name: 'UserAgentRefererHeaders', HeadersConfig: { HeaderBehavior: 'whitelist', Headers: ['User-Agent', 'Referer'] }, CookiesConfig: { CookieBehavior: 'none' }, QueryStringsConfig: { QueryStringBehavior: 'none' } },
 };

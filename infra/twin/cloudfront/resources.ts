@@ -9,13 +9,13 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import https from 'node:https';
 import tls from 'node:tls';
 import { physicalName, type ResourceModule, type StandIn } from '../resource.ts';
 import type { Twin } from '../twin.ts';
 import { EdgeCache } from './cache.ts';
 import { createEdge, type ViewerRequest } from './edge.ts';
 import { compileFunction } from './functions-runtime.ts';
+import { acceptViewer, type ViewerAddress } from './viewer-address.ts';
 import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES, type CachePolicyConfig, type OriginRequestPolicyConfig } from './managed-policies.ts';
 
 interface Distribution {
@@ -44,6 +44,7 @@ function cloudfrontService(twin: Twin): Promise<CloudFrontService> {
     const socketPath = String(twin.settings.edgeSocket ?? '');
     if (!socketPath) return svc;
     const { key, cert } = twin.tls.leaf(['*.cloudfront.localhost', 'cloudfront.localhost', '*.cloudfront.net']);
+    const viewers = new WeakMap<object, ViewerAddress>();
     const server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -51,8 +52,12 @@ function cloudfrontService(twin: Twin): Promise<CloudFrontService> {
         const host = String(req.headers.host ?? '').toLowerCase();
         // Viewers reach the edge through the host's forwarder, whatever its port: match the name.
         const dist = [...svc.distributions.values()].find((d) => d.domainName === host.replace(/:\d+$/, ''));
-        // Every viewer is on this machine: the host forwarder's peers are loopback addresses.
-        const viewer = { ip: '127.0.0.1', port: req.socket.remotePort ?? 0 };
+        // The viewer's own address, as the host's forwarder accepted its connection.
+        const viewer = viewers.get(req.socket);
+        if (!viewer) {
+          res.writeHead(400, { 'content-type': 'text/plain' }).end('The edge does not know who this viewer is.');
+          return;
+        }
         if (!dist) {
           res.writeHead(403, { 'content-type': 'text/plain' }).end(`The request could not be satisfied: no distribution answers for ${host}.`);
           return;
@@ -75,20 +80,23 @@ function cloudfrontService(twin: Twin): Promise<CloudFrontService> {
       });
     });
     server.requestTimeout = 0;
-    // Viewers arrive through the host's forwarder, which picks the socket by the first byte (TLS or not).
-    const secureServer = https.createServer({ key, cert }, (req, res) => server.emit('request', req, res));
-    secureServer.requestTimeout = 0;
-    const listeners: [net.Server, string][] = [[server, `${socketPath}.http`], [secureServer, `${socketPath}.https`]];
+    // Viewers arrive through the host's forwarder, which picks the socket by the first byte (TLS
+    // or not) and names the viewer in a PROXY line first (viewer-address.ts).
+    const secureContext = tls.createSecureContext({ key, cert });
+    const accept = (secure: boolean) => net.createServer((raw) => acceptViewer(raw, (stream, viewer) => {
+      const socket = secure ? new tls.TLSSocket(stream, { isServer: true, secureContext }) : stream;
+      viewers.set(socket, viewer);
+      server.emit('connection', socket);
+    }));
+    const listeners: [net.Server, string][] = [[accept(false), `${socketPath}.http`], [accept(true), `${socketPath}.https`]];
     for (const [l, p] of listeners) {
       fs.rmSync(p, { force: true });
       await new Promise<void>((resolve) => l.listen(p, () => resolve()));
       fs.chmodSync(p, 0o666);
     }
     svc.close = async () => {
-      for (const [l] of listeners) {
-        (l as http.Server).closeAllConnections();
-        await new Promise<void>((r) => l.close(() => r()));
-      }
+      server.closeAllConnections();
+      for (const [l] of listeners) await new Promise<void>((r) => l.close(() => r()));
     };
     return svc;
   });
