@@ -17,13 +17,40 @@ interface UserSpace {
   fcntl64(fd: number, cmd: number, varargs: number): number;
 }
 interface UserSpaceContext {
-  constants: { F_GETLK: number; F_SETLK: number; F_SETLKW: number };
+  constants: Record<'F_GETLK' | 'F_SETLK' | 'F_SETLKW' | 'F_RDLCK' | 'F_WRLCK' | 'LOCK_SH' | 'LOCK_EX' | 'LOCK_NB' | 'LOCK_UN', number>;
   syscalls: { getStreamFromFD(fd: number): unknown };
+  memory: { HEAP32: { set(offset: number, value: number): void } };
+  /** JSPI builds wrap every export in a promise, __errno_location included. */
+  wasmExports: { __errno_location?: () => number | Promise<number> };
 }
 
-/** Locks reach php-wasm with a host descriptor even on a stream the code-tree cache serves from memory. */
-function lockableCachedStreams(space: UserSpace, context: UserSpaceContext): UserSpace {
+/**
+ * php-wasm's flock() checks the operation against the handle's access mode as if it were an
+ * fcntl() lock type, and LOCK_SH has F_WRLCK's value (1): a blocking shared lock on a read-only
+ * handle ("r", the usual way to read a cache file under a lock) failed with EBADF. flock(2) takes
+ * any lock on any handle. php-wasm reads only the LOCK_SH/EX/NB/UN bits of the operation, so an
+ * operation equal to a lock type goes through with one more, unused bit: same lock, no false check.
+ */
+function flockOperation(op: number, constants: UserSpaceContext['constants']): number {
+  const { F_RDLCK, F_WRLCK, LOCK_SH, LOCK_EX, LOCK_NB, LOCK_UN } = constants;
+  const spare = 16;
+  if ((spare & (LOCK_SH | LOCK_EX | LOCK_NB | LOCK_UN)) !== 0) return op;
+  return op === F_RDLCK || op === F_WRLCK ? op | spare : op;
+}
+
+/**
+ * Locks as native PHP takes them: flock() on a read-only handle (flockOperation), a refused
+ * LOCK_NB reported as would-block (flock()'s third argument), and with a host descriptor even on
+ * a stream the code-tree cache serves from memory.
+ */
+function nativeLocks(space: UserSpace, context: UserSpaceContext): { space: UserSpace; ready: Promise<unknown> } {
   const { F_GETLK, F_SETLK, F_SETLKW } = context.constants;
+  // errno's address is fixed for the life of the module; asked once, before the first request.
+  let errnoAddress: number | undefined;
+  const ready = Promise.resolve(context.wasmExports.__errno_location?.()).then((at) => (errnoAddress = at));
+  const setErrno = (errno: number) => {
+    if (errnoAddress !== undefined) context.memory.HEAP32.set(errnoAddress >> 2, errno);
+  };
   const lend = (fd: number) => {
     try {
       lendHostDescriptor(context.syscalls.getStreamFromFD(fd));
@@ -31,21 +58,26 @@ function lockableCachedStreams(space: UserSpace, context: UserSpaceContext): Use
       // Not an open stream, or the file is gone: php-wasm answers the lock with the right error.
     }
   };
-  return {
+  const wrapped: UserSpace = {
     ...space,
     flock: (fd: number, op: number) => {
       lend(fd);
-      return space.flock(fd, op);
+      const result = space.flock(fd, flockOperation(op, context.constants));
+      // php-wasm returns -errno without setting errno: PHP reads errno to set $wouldblock.
+      if (result < 0) setErrno(-result);
+      return result;
     },
     fcntl64: (fd: number, cmd: number, varargs: number) => {
       if (cmd === F_GETLK || cmd === F_SETLK || cmd === F_SETLKW) lend(fd);
       return space.fcntl64(fd, cmd, varargs);
     },
   };
+  return { space: wrapped, ready };
 }
 
 export async function bootRuntime(spec: WorkerSpec): Promise<PhpInstance> {
   const fileLockManager = await workerLockManager(spec.locks);
+  let locksReady: Promise<unknown> = Promise.resolve();
   const runtimeId = await loadNodeRuntime(spec.phpVersion, {
     // WordPress trees (Debian's package, plugin checkouts) link out of the root.
     followSymlinks: true,
@@ -53,11 +85,16 @@ export async function bootRuntime(spec: WorkerSpec): Promise<PhpInstance> {
     emscriptenOptions: {
       processId: spec.processId, // unique per runtime: the shared lock table is keyed by it
       // Replaces php-wasm's default (native locks only) with native + the engine-wide table.
-      bindUserSpace: (context: unknown) => lockableCachedStreams(bindUserSpace({ fileLockManager }, context) as UserSpace, context as UserSpaceContext),
+      bindUserSpace: (context: unknown) => {
+        const locks = nativeLocks(bindUserSpace({ fileLockManager }, context) as UserSpace, context as UserSpaceContext);
+        locksReady = locks.ready;
+        return locks.space;
+      },
       // Emscripten's hook: instantiate the module compiled once in the main thread.
       ...(spec.wasmModule && { instantiateWasm: instantiateShared(spec.wasmModule) }),
     },
   });
+  await locksReady;
   const php = new PHP(runtimeId);
   // Opcache stays inert under php-wasm's default SAPI name; `cli`/`cgi-fcgi` change app behaviour,
   // so `cli` is only for console runtimes, which run PHP's own CLI.
