@@ -16,6 +16,9 @@
  * - a line with anything else — no colon, a C0 control other than HTAB, DEL, a C1 control,
  *   a character above U+00FF or bytes that are not UTF-8 — is dropped; the bridge logs the
  *   names it dropped once per request, and keeps the status and every other line;
+ * - a response whose `Content-Type` line was dropped is sent as `application/octet-stream` with
+ *   `X-Content-Type-Options: nosniff`: never as the default `text/html`, which would turn data
+ *   the line was meant to label (often reflected from the request) into a page;
  * - a `Status:` line sets the status, as php-fpm and php-cgi emit it and nginx applies it;
  * - hop-by-hop fields and `Content-Length` are the front door's own and never taken from PHP.
  */
@@ -45,6 +48,17 @@ export interface RuledHeaders {
   /** A `Cache-Control` or `Set-Cookie` line was dropped: the answer must never be shared. */
   mustStayPrivate: boolean;
 }
+
+/**
+ * Sent in place of a dropped `Content-Type`. The app named a type that cannot be passed on, so none
+ * is claimed: browsers download `application/octet-stream` rather than render it, and `nosniff`
+ * stops them guessing HTML from the body (Fetch, "X-Content-Type-Options"). nginx would answer
+ * 502 instead; the rule elsewhere keeps the answer and drops only the line, and does so here too.
+ */
+export const UNLABELLED_CONTENT: Readonly<Record<'content-type' | 'x-content-type-options', readonly string[]>> = {
+  'content-type': ['application/octet-stream'],
+  'x-content-type-options': ['nosniff'],
+};
 
 /** Headers that describe one hop, not the response; the front door sets its own. */
 const HOP_BY_HOP = new Set([
@@ -139,6 +153,7 @@ export function applyHeaderRule(status: number, input: Record<string, string[]>,
   const headers = headerMap();
   const dropped: string[] = malformed.map(() => '(malformed)');
   let mustStayPrivate = false;
+  let contentTypeDropped = false;
   let statusLine: string | undefined;
   for (const [rawName, values] of Object.entries(input)) {
     const name = rawName.toLowerCase();
@@ -152,6 +167,7 @@ export function applyHeaderRule(status: number, input: Record<string, string[]>,
         dropped.push(loggedName(name));
         const named = name.trim();
         if (named === 'cache-control' || named === 'set-cookie') mustStayPrivate = true;
+        if (named === 'content-type') contentTypeDropped = true;
         continue;
       }
       if (name === 'status') {
@@ -160,6 +176,10 @@ export function applyHeaderRule(status: number, input: Record<string, string[]>,
       }
       (headers[name] ??= []).push(trimmed);
     }
+  }
+  if (contentTypeDropped) {
+    // Whatever else labels the body (PHP's default type, a second line) is not what the app meant.
+    for (const [name, values] of Object.entries(UNLABELLED_CONTENT)) headers[name] = [...values];
   }
   let finalStatus = status;
   if (statusLine !== undefined) {

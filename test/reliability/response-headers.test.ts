@@ -3,7 +3,8 @@
  * sent by real PHP through both front doors: whatever bytes PHP puts in header names and values
  * (tabs, control characters, DEL, prototype names, non-Latin-1 text, bytes that are not UTF-8),
  * the visitor gets a valid response, every other header and the status PHP chose stay intact,
- * and an answer that carried a private Cache-Control or a cookie never becomes shareable.
+ * an answer that carried a private Cache-Control or a cookie never becomes shareable, and one
+ * whose Content-Type line was dropped is never labelled HTML.
  *
  * The expectation for each line is computed here from the rule as SECURITY.md states it, on the
  * line's bytes, independently of the implementation.
@@ -65,11 +66,28 @@ const valueArb: fc.Arbitrary<Bytes> = fc.oneof(
 const badSpecialArb: fc.Arbitrary<Bytes> = fc
   .tuple(fc.constantFrom('Cache-Control', 'Set-Cookie', 'cache-control'), fc.constantFrom('public\x01', 'a=b\x7f', utf8('public, max-age=9€'), 'x\x1bq', latin1(Uint8Array.of(0x70, 0xe9, 0x20, 0x75))))
   .map(([n, v]) => `${n}: ${v}`);
+/**
+ * A Content-Type line the rule drops: an HTML type with a control character, DEL, a character above
+ * U+00FF or bytes that are not UTF-8 (often a type or charset reflected from the request), or a
+ * name that is not a token (PHP then also sends its default text/html).
+ */
+const badContentTypeArb: fc.Arbitrary<Bytes> = fc
+  .tuple(
+    fc.constantFrom('Content-Type', 'content-type', 'CONTENT-TYPE', 'Content-Type '),
+    fc.constantFrom('text/html', 'text/html; charset=UTF-8', 'application/xhtml+xml', 'image/svg+xml'),
+    fc.oneof(
+      fc.integer({ min: 1, max: 0x1f }).filter((c) => c !== 0x09 && c !== 0x0a && c !== 0x0d).map((c) => String.fromCharCode(c)),
+      fc.constantFrom('\x7f', utf8('€'), utf8('\u0085'), latin1(Uint8Array.of(0xe9)), utf8('😀')),
+    ),
+    fc.boolean(),
+  )
+  .map(([n, type, bad, atEnd]) => (atEnd ? `${n}: ${type}${bad}x` : `${n}: ${bad}${type}`));
 const lineArb: fc.Arbitrary<Bytes> = fc.oneof(
   { weight: 6, arbitrary: fc.tuple(nameArb, valueArb).map(([n, v]) => `${n}: ${v}`) },
   { weight: 1, arbitrary: fc.tuple(nameArb, valueArb).map(([n, v]) => `${n}:${v}`) },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 16 }).map(latin1) },
   { weight: 1, arbitrary: badSpecialArb },
+  { weight: 1, arbitrary: badContentTypeArb },
 );
 
 interface Case {
@@ -131,12 +149,15 @@ interface Expected {
   headers: Map<string, string[]>;
   /** A Cache-Control or Set-Cookie line was dropped. */
   droppedPrivate: boolean;
+  /** A Content-Type line was dropped. */
+  droppedContentType: boolean;
   dropped: number;
 }
 
 function expected(c: Case): Expected {
   const headers = new Map<string, string[]>();
   let droppedPrivate = false;
+  let droppedContentType = false;
   let dropped = 0;
   for (const line of c.lines) {
     const sent = phpSends(line);
@@ -146,11 +167,12 @@ function expected(c: Case): Expected {
       dropped++;
       const name = sent.split(':', 1)[0]!.trim().toLowerCase();
       if (sent.includes(':') && (name === 'cache-control' || name === 'set-cookie')) droppedPrivate = true;
+      if (sent.includes(':') && name === 'content-type') droppedContentType = true;
       continue;
     }
     headers.set(kept.name, [...(headers.get(kept.name) ?? []), kept.value]);
   }
-  return { headers, droppedPrivate, dropped };
+  return { headers, droppedPrivate, droppedContentType, dropped };
 }
 
 const query = (c: Case) =>
@@ -167,7 +189,17 @@ function checkAnswer(c: Case, status: number, values: (name: string) => string[]
     if (joined) expect(got.join(', '), `${label} ${name}`).toBe(list.join(', '));
     else expect(got, `${label} ${name}`).toEqual(list);
   }
-  for (const name of names) expect(FRAME.has(name) || want.headers.has(name), `${label}: unexpected ${name}`).toBe(true);
+  for (const name of names) {
+    const allowed = FRAME.has(name) || want.headers.has(name) || (want.droppedContentType && name === 'x-content-type-options');
+    expect(allowed, `${label}: unexpected ${name}`).toBe(true);
+  }
+  if (want.droppedContentType) {
+    // Never the default text/html: reflected data must not become a page.
+    expect(values('content-type'), label).toEqual(['application/octet-stream']);
+    expect(values('x-content-type-options'), label).toEqual(['nosniff']);
+  } else {
+    expect(values('content-type'), label).toEqual(['text/html; charset=UTF-8']);
+  }
   expect(values('set-cookie'), label).toEqual(c.cookie ? ['sid=s3cr3t; Path=/; HttpOnly'] : []);
   expect(values('location'), label).toEqual(c.location ? ['/next'] : []);
   const cacheControl = values('cache-control').join(', ');
