@@ -33,6 +33,7 @@ describe('the template as the bill reads it', () => {
     expect(shape.cronRateMinutes).toBe(5);
     expect(shape.efsThroughputMode).toBe('elastic');
     expect(shape.alarms).toBe(2);
+    expect(shape.efsAutomaticBackups).toBe(1);
     expect({ nat: shape.natGateways, ipv4: shape.publicIpv4, endpoints: shape.interfaceEndpoints, rds: shape.rdsInstances.length, secrets: shape.secrets }).toEqual({ nat: 0, ipv4: 0, endpoints: 0, rds: 0, secrets: 0 });
     expect(shape.unpriced).toEqual([]);
     // The install custom resource's two functions run at deploys only: named as not priced, never dropped.
@@ -78,6 +79,7 @@ describe('the bill, against a hand-computed example', () => {
     expect(line('lambda.duration.arm64', /Cron/).usd).toBeCloseTo(0.116800584, 9); // 8,760 × 0.5 s × 2 GB = 8,760 GB-s
     expect(line('lambda.duration.arm64', /INIT/).usd).toBeCloseTo(0.00533336, 9); // (100 + 0.01 × 10,000) × 1 s × 2 GB = 400 GB-s
     expect(line('efs.storage').usd).toBeCloseTo(0.6, 9); // 2 GB × $0.30
+    expect(line('efs.backup').usd).toBeCloseTo(0.1, 9); // EFS automatic backups (BackupPolicy ENABLED): about one copy, 2 GB × $0.05
     // Reads: visitor 100 × 4 KiB + max(40,960 B, 10 × 32 KiB) = 737,280 B × 10,000; cron 50 × 4 KiB × 8,760.
     // (7,372,800,000 + 1,794,048,000) B / 2^30 = 8.537292 GB × $0.03.
     expect(line('efs.elastic.read').quantity).toBeCloseTo(8.53729248, 7);
@@ -92,15 +94,15 @@ describe('the bill, against a hand-computed example', () => {
     // Logs: 10,000 × 1,024 B + 8,760 × 512 B = 14,725,120 B = 0.0137138 GB; kept 30 days → one month's worth stored.
     expect(line('cloudwatch.logs.ingest').usd).toBeCloseTo(0.006856918, 8);
     expect(line('cloudwatch.logs.storage').usd).toBeCloseTo(0.000411415, 8);
-    expect(bill.totalUsd).toBeCloseTo(2.508229821, 8);
-    expect(bill.standingUsd).toBeCloseTo(0.6 + 0.023 + 0.2, 9);
+    expect(bill.totalUsd).toBeCloseTo(2.608229821, 8);
+    expect(bill.standingUsd).toBeCloseTo(0.6 + 0.1 + 0.023 + 0.2, 9);
   });
 
   it('shows the always-free allowances apart and only as much as is used', () => {
     expect(bill.totalUsd).toBeCloseTo(bill.lines.reduce((s, l) => s + l.usd, 0), 12); // the total is never netted
     // Everything that has an allowance here is inside it: requests, 13,160 GB-s, 400k CDN requests, 9.5 GB, alarms, logs.
     expect(bill.freeUsd).toBeCloseTo(1.626699631, 8);
-    expect(bill.afterFreeTierUsd).toBeCloseTo(0.88153019, 7);
+    expect(bill.afterFreeTierUsd).toBeCloseTo(0.98153019, 7);
     expect(bill.free.find((f) => f.priceId === 'lambda.duration.arm64')!.covered).toBeCloseTo(13_160, 6);
   });
 

@@ -146,7 +146,7 @@ export function computeBill(shape: StackShape, usage: Usage, pageViews: number, 
       add('efs.elastic.read', 'reads metered (visitor invocations + cron)', visitorInvocations * v.readGb + cronInvocations * c.readGb);
       add('efs.elastic.write', 'writes metered (visitor invocations + cron)', visitorInvocations * v.writeGb + cronInvocations * c.writeGb);
     }
-    if (shape.backupPlans > 0) add('efs.backup', 'EFS backups (about one full copy kept)', usage.storage.efsGb, true);
+    if (shape.backupPlans > 0 || shape.efsAutomaticBackups > 0) add('efs.backup', 'EFS backups (about one full copy kept)', usage.storage.efsGb, true);
   }
 
   // S3 uploads bucket.

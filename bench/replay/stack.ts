@@ -57,6 +57,8 @@ export interface StackShape {
   loadBalancers: number;
   secrets: number;
   backupPlans: number;
+  /** EFS file systems with automatic backups on (BackupPolicy ENABLED): AWS Backup's default plan, billed as AWS Backup storage. */
+  efsAutomaticBackups: number;
   /** Resource types with a standing or usage charge this reader does not price. */
   unpriced: string[];
 }
@@ -221,6 +223,7 @@ export function stackShape(t: Template): StackShape {
     loadBalancers: albs.length,
     secrets: ofType(t, 'AWS::SecretsManager::Secret').length,
     backupPlans: ofType(t, 'AWS::Backup::BackupPlan').length,
+    efsAutomaticBackups: ofType(t, 'AWS::EFS::FileSystem').filter(([, p]) => (p.BackupPolicy as Props | undefined)?.Status === 'ENABLED').length,
     unpriced: [...seen].filter((type) => !FREE_TYPES.has(type) && !PRICED_TYPES.has(type) && !type.startsWith('Custom::')).sort(),
   };
 }
