@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { VIEWER_ADDRESS_HEADER, VIEWER_HOST_FUNCTION } from '../infra/contracts.ts';
 import { manualClock } from '../infra/twin/clock.ts';
 import { EdgeCache, lifetime } from '../infra/twin/cloudfront/cache.ts';
@@ -255,5 +255,36 @@ describe('CloudFront Functions and compression', () => {
     const r = await handle(request('/big', { headers: [['host', 'dtest.cloudfront.localhost'], ['accept-encoding', 'gzip']] }));
     expect(header(r, 'content-encoding')).toBe('gzip');
     expect(zlib.gunzipSync(r.body).toString()).toBe('x'.repeat(2000));
+  });
+
+  // ServingCompressedFiles: on a miss CloudFront compresses the object, returns it and adds the
+  // compressed copy to its cache; a later viewer gets that copy.
+  it('keeps the compressed copy with the cached object: hits are not compressed again', async () => {
+    reply = (_req, res) => {
+      res.setHeader('content-type', 'text/html');
+      res.setHeader('cache-control', 'public, s-maxage=600');
+      res.end('<p>page</p>'.repeat(500));
+    };
+    const { handle } = edge([appBehavior()]);
+    const br = vi.spyOn(zlib, 'brotliCompressSync');
+    const gz = vi.spyOn(zlib, 'gzipSync');
+    try {
+      const viewer = (encoding: string) => request('/cached-page', { headers: [['host', 'dtest.cloudfront.localhost'], ['accept-encoding', encoding]] });
+      const first = await handle(viewer('br, gzip'));
+      expect(header(first, 'x-cache')).toMatch(/^Miss/);
+      for (let i = 0; i < 3; i++) {
+        const hit = await handle(viewer('br, gzip'));
+        expect(header(hit, 'x-cache')).toMatch(/^Hit/);
+        expect(header(hit, 'content-encoding')).toBe('br');
+        expect(Buffer.compare(hit.body, first.body)).toBe(0);
+      }
+      expect(br).toHaveBeenCalledTimes(1);
+      // Another encoding is another compressed copy, made once as well.
+      for (let i = 0; i < 2; i++) expect(zlib.gunzipSync((await handle(viewer('gzip'))).body).toString()).toBe('<p>page</p>'.repeat(500));
+      expect(gz).toHaveBeenCalledTimes(1);
+    } finally {
+      br.mockRestore();
+      gz.mockRestore();
+    }
   });
 });

@@ -261,6 +261,7 @@ export function createEdge(deps: EdgeDeps) {
     return { status, headers: [['content-type', 'text/html'], ['x-cache', 'Error from cloudfront']], body };
   }
 
+  const compressed = new WeakMap<EdgeResponse, Map<string, Buffer>>();
   function compress(res: EdgeResponse, behavior: Behavior, policy: CachePolicyConfig, acceptEncoding: string | undefined, method: string): EdgeResponse {
     if (!behavior.Compress || method === 'HEAD') return res;
     const type = res.headers.find(([n]) => n === 'content-type')?.[1] ?? '';
@@ -269,7 +270,11 @@ export function createEdge(deps: EdgeDeps) {
     const p = policy.ParametersInCacheKeyAndForwardedToOrigin;
     const encoding = p.EnableAcceptEncodingBrotli && /\bbr\b/.test(offered) ? 'br' : p.EnableAcceptEncodingGzip && /\bgzip\b/.test(offered) ? 'gzip' : undefined;
     if (!encoding) return res;
-    const body = encoding === 'br' ? zlib.brotliCompressSync(res.body) : zlib.gzipSync(res.body);
+    // CloudFront keeps the compressed copy in its cache: a cached object is compressed once per encoding.
+    let memo = compressed.get(res);
+    if (!memo) compressed.set(res, (memo = new Map()));
+    let body = memo.get(encoding);
+    if (!body) memo.set(encoding, (body = encoding === 'br' ? zlib.brotliCompressSync(res.body) : zlib.gzipSync(res.body)));
     return { ...res, body, headers: [...res.headers.filter(([n]) => n !== 'etag' || true), ['content-encoding', encoding]] };
   }
 
@@ -360,7 +365,12 @@ export function createEdge(deps: EdgeDeps) {
     const h = new Headers();
     for (const [n, v] of res.headers) h.append(n, v);
     const life = lifetime(res.status, h, policy, deps.clock.now());
-    deps.cache.set(k, { ...res, storedAt: deps.clock.now(), ...life });
+    const entry = { ...res, storedAt: deps.clock.now(), ...life };
+    // The copy compressed for the viewer of a miss is the one later hits get.
+    let memo = compressed.get(res);
+    if (!memo) compressed.set(res, (memo = new Map()));
+    compressed.set(entry, memo);
+    deps.cache.set(k, entry);
   }
 
   return { handle };
