@@ -79,6 +79,11 @@ export interface Config {
   console: boolean;
   /** Script a scheduled (cron) invocation runs, relative to the document root. */
   cronScript: string;
+  /**
+   * Page the Lambda runtime renders, unseen, after a cold start no visitor paid (cron, warm-up,
+   * install), so the next visitor does not pay PHP's first-run compilation; undefined: never.
+   */
+  primePath: string | undefined;
   /** Bytes of stdout and of stderr a console invocation returns, each. */
   consoleOutputLimit: number;
   cache: CachePolicySettings;
@@ -231,6 +236,7 @@ export function readConfig(env: Env = process.env, overrides: Partial<Config> = 
     maxBodyBytes: int(env, 'LAMPHP_MAX_BODY_BYTES', 32 * 1024 * 1024, 1),
     console: bool(env, 'LAMPHP_CONSOLE', true),
     cronScript: (str(env, 'LAMPHP_CRON_SCRIPT') ?? 'wp-cron.php').replace(/^\/+/, ''),
+    primePath: primePath(env),
     consoleOutputLimit: int(env, 'LAMPHP_CONSOLE_OUTPUT_LIMIT', 1024 * 1024),
     codeCache: bool(env, 'LAMPHP_CODE_CACHE', true),
     codeRevalidateMs: int(env, 'LAMPHP_CODE_REVALIDATE_MS', 2000),
@@ -256,6 +262,17 @@ export function readConfig(env: Env = process.env, overrides: Partial<Config> = 
   // Judged against the document root the configuration ends with (an override may set it).
   merged.uploadsDir = uploadsDirWithin(merged.documentRoot, overrides.uploadsDir ?? str(env, 'LAMPHP_UPLOADS_DIR') ?? DEFAULT_UPLOADS_DIR);
   return merged;
+}
+
+/** LAMPHP_PRIME_PATH: a path on the site (`/` by default); `off` turns priming off. */
+function primePath(env: Env): string | undefined {
+  const value = str(env, 'LAMPHP_PRIME_PATH');
+  if (value === undefined) return '/';
+  if (value === 'off') return undefined;
+  if (!value.startsWith('/') || /[\s#]/.test(value)) {
+    throw new LamphpError('EINVALIDCONFIG', `LAMPHP_PRIME_PATH must be a path on the site starting with "/" (or "off"), got "${value}".`);
+  }
+  return value;
 }
 
 const DEFAULT_UPLOADS_DIR = 'wp-content/uploads';

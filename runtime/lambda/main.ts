@@ -5,9 +5,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createBridge, createLogger, LamphpError, readConfig, servicesFromConfig, uploadsWatchDir, type Bridge, type Logger } from '../../bridge/index.ts';
+import { createBridge, createLogger, detectSource, LamphpError, readConfig, servicesFromConfig, uploadsWatchDir, type Bridge, type Logger } from '../../bridge/index.ts';
 import { createRuntimeApiClient, type RuntimeApiClient } from './client.ts';
 import { createInvocationHandler } from './handler.ts';
+import { primeAfterColdCommand } from './prime.ts';
 import { createCommandDispatcher } from './commands/index.ts';
 import { runUntilSignal, type InvocationHandler } from './loop.ts';
 
@@ -53,7 +54,19 @@ async function boot(env: NodeJS.ProcessEnv, logger: Logger): Promise<{ handler: 
   logger.debug('engine ready', { documentRoot: config.documentRoot, phpVersion: config.phpVersion, mode: config.responseMode });
   // Runtimes replaced after a timeout or rotation boot in the gap before /next freezes the sandbox.
   const commands = createCommandDispatcher({ config, bridge, engine, uploads, env });
-  const handler = createInvocationHandler({ config, logger: log, bridge, commands, afterResponse: () => engine.idle() });
+  // After a cold start no visitor paid (cron, warm-up, install), render the front page unseen: the next visitor gets compiled code.
+  const handler = primeAfterColdCommand(createInvocationHandler({ config, logger: log, bridge, commands, afterResponse: () => engine.idle() }), {
+    config,
+    bridge,
+    logger: log,
+    isHttp: (event) => {
+      try {
+        return detectSource(event) !== undefined;
+      } catch {
+        return true;
+      }
+    },
+  });
   return { handler, bridge, logger: log };
 }
 
