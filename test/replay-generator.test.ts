@@ -4,7 +4,8 @@ import { generateDay } from '../bench/replay/generate.ts';
 import { readSettings, type ReplaySettings } from '../bench/replay/settings.ts';
 import { summarizeTrace, DAY_MS, type TraceEvent } from '../bench/replay/trace.ts';
 import { Random, Zipf } from '../bench/replay/random.ts';
-import { replay, wallOffsets } from '../bench/replay/driver.ts';
+import { virtualReplay } from '../bench/replay/driver.ts';
+import { percentile } from '../bench/suite/stats.ts';
 import { cronRateMinutes, readTemplate } from '../bench/replay/stack.ts';
 import { ManualClock } from '../bench/ramp/clock.ts';
 
@@ -147,70 +148,151 @@ describe('Zipf sampling', () => {
   });
 });
 
-describe('the replay driver, on an injected clock', () => {
-  const compression = { compression: settings.replay.compression, realtimeBelowMs: settings.replay.realtimeBelowMs };
+/**
+ * A stand-in for the twin's manual clock: virtual ms that move only by `advance`, a schedule that
+ * fires every `cronEveryMs` and keeps the twin busy for `cronWallMs` of wall time (as a cron
+ * invocation does), all on a manual wall clock.
+ */
+function fakeTwin(wall: ManualClock, { cronEveryMs, cronWallMs }: { cronEveryMs: number; cronWallMs: number }) {
+  let now = 1_000_000;
+  let busyUntil = -1;
+  const cronAt: number[] = [];
+  const advances: number[] = [];
+  let nextCron = now + cronEveryMs;
+  return {
+    cronAt,
+    advances,
+    now: () => now,
+    advance: async (ms: number) => {
+      expect(ms).toBeGreaterThan(0);
+      advances.push(ms);
+      now += ms;
+      while (nextCron <= now) {
+        cronAt.push(nextCron);
+        busyUntil = Math.max(busyUntil, wall.now()) + cronWallMs;
+        nextCron += cronEveryMs;
+      }
+    },
+    busy: async () => wall.now() < busyUntil,
+  };
+}
 
-  it('keeps short gaps and compresses idle ones', () => {
-    expect(wallOffsets([0, 500, 2500, 2_000 + 3_600_000 + 2500], { compression: 60, realtimeBelowMs: 2000 })).toEqual([0, 500, 2500, 2500 + 2000 + 3_600_000 / 60]);
-    fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 600_000 }), { minLength: 1, maxLength: 50 }), (gaps) => {
-        const times = gaps.reduce<number[]>((acc, g) => [...acc, (acc.at(-1) ?? 0) + g], []);
-        const wall = wallOffsets(times, compression);
-        for (let i = 1; i < times.length; i++) {
-          const gap = times[i]! - times[i - 1]!;
-          const w = wall[i]! - wall[i - 1]!;
-          expect(w).toBeLessThanOrEqual(gap + 1e-9); // never slower than the day itself
-          if (gap <= compression.realtimeBelowMs) expect(w).toBeCloseTo(gap, 9);
-          else expect(w).toBeGreaterThanOrEqual(compression.realtimeBelowMs);
-        }
-      }),
-      { numRuns: 100 },
-    );
+describe('the replay driver, on the twin\'s clock (injected)', () => {
+  const reader = (t: number, id = 'reader-1'): TraceEvent => ({ t, actor: 'reader', actorId: id, kind: 'page', method: 'GET', target: '/', pageView: true });
+
+  it('jumps over idle time: a day of short intents costs only their own wall time', async () => {
+    const wall = new ManualClock(0);
+    const twin = fakeTwin(wall, { cronEveryMs: 300_000, cronWallMs: 0 });
+    const events = day.events.filter((e) => e.kind !== 'cron');
+    const sentVirtual: number[] = [];
+    const driver = virtualReplay({
+      events,
+      dayStart: twin.now(),
+      clock: twin,
+      wall,
+      stepMs: 1000,
+      pollMs: 25,
+      perform: async (event, i) => {
+        sentVirtual[i] = driver.time.now();
+        await wall.sleepUntil(wall.now() + 100); // every answer takes 100 ms
+        return [];
+      },
+    });
+    const running = driver.run();
+    await wall.run();
+    const result = await running;
+    expect(result.failures).toEqual([]);
+    // Each intent left at its planned virtual time (late only behind a busy actor or another answer in flight).
+    events.forEach((e, i) => expect(sentVirtual[i]).toBeGreaterThanOrEqual(e.t - 0.5));
+    const late = events.map((e, i) => sentVirtual[i]! - e.t);
+    expect(percentile([...late].sort((a, b) => a - b), 50)).toBeLessThan(1);
+    // Wall time is the answers' own: never more than 100 ms per intent (overlapping ones share it), far less than a day.
+    expect(result.wallMs).toBeLessThanOrEqual(events.length * 100 + 1000);
+    expect(result.virtualMs).toBeGreaterThan(23 * 3_600_000);
+    // No jump is longer than the step, so a schedule fires within a second of its time.
+    expect(Math.max(...twin.advances)).toBeLessThanOrEqual(1000);
+    expect(twin.cronAt.length).toBeGreaterThanOrEqual(287);
   });
 
-  it('sends each intent at its wall time with the virtual clock at its planned time, one actor at a time', async () => {
-    const wall = new ManualClock(1000);
-    const virtualTimes: number[] = [];
-    let virtualNow = 0;
-    const virtual = {
-      now: () => virtualNow,
-      advanceTo: async (ms: number) => {
-        virtualNow = Math.max(virtualNow, ms);
-      },
-    };
-    // The day's first intents plus a reader clicking faster than pages answer.
-    const quick = (t: number): TraceEvent => ({ t, actor: 'reader', actorId: 'reader-quick', kind: 'page', method: 'GET', target: '/', pageView: true });
-    const events = [...day.events.slice(0, 60), quick(0), quick(100), quick(150)].sort((a, b) => a.t - b.t);
-    const sentAt: number[] = [];
-    const busyUntil = new Map<string, number>();
-    const run = replay({
-      ...compression,
+  it('lets virtual time follow the wall clock while something is in flight', async () => {
+    const wall = new ManualClock(0);
+    const twin = fakeTwin(wall, { cronEveryMs: 600_000, cronWallMs: 2_000 });
+    const spans: Array<{ virtual: number; wall: number }> = [];
+    const events = [reader(10_000), reader(11_000, 'reader-2'), reader(650_000), reader(3_600_000, 'reader-3')];
+    const driver = virtualReplay({
       events,
+      dayStart: twin.now(),
+      clock: twin,
       wall,
-      virtual,
-      perform: async (event, i) => {
-        // One actor never has two intents in flight.
-        expect(busyUntil.get(event.actorId) ?? -1).toBeLessThanOrEqual(wall.now());
-        sentAt[i] = wall.now();
-        virtualTimes[i] = virtual.now();
-        busyUntil.set(event.actorId, wall.now() + 300);
-        await wall.sleepUntil(wall.now() + 300); // each answer takes 300 ms of wall time
-        return [{ event: i, actor: event.actor, kind: event.kind, method: event.method, path: event.target, status: 200, ttfbMs: 300, totalMs: 300, bytes: 1, requestBytes: 0, at: event.t, pageView: event.pageView }];
+      stepMs: 1000,
+      pollMs: 25,
+      perform: async () => {
+        const v0 = driver.time.now();
+        const w0 = wall.now();
+        await wall.sleepUntil(w0 + 1500);
+        spans.push({ virtual: driver.time.now() - v0, wall: wall.now() - w0 });
+        return [];
       },
     });
+    const running = driver.run();
     await wall.run();
-    const result = await run;
-    expect(result.failures).toEqual([]);
-    expect(result.exchanges).toHaveLength(events.length);
-    const offsets = wallOffsets(events.map((e) => e.t), compression);
-    events.forEach((e, i) => {
-      expect(virtualTimes[i]).toBeGreaterThanOrEqual(e.t);
-      // Open loop: an intent leaves on time unless its actor is still busy with the previous one.
-      const previousSameActor = events.slice(0, i).map((p, j) => [p, j] as const).filter(([p]) => p.actorId === e.actorId).at(-1);
-      const earliest = 1000 + offsets[i]!;
-      if (!previousSameActor) expect(sentAt[i]).toBeCloseTo(earliest, 6);
-      else expect(sentAt[i]).toBeCloseTo(Math.max(earliest, sentAt[previousSameActor[1]]! + 300), 6);
+    const result = await running;
+    // 1.5 s of wall time in flight is (within a poll) 1.5 s of virtual time, not a jump.
+    for (const s of spans) {
+      expect(s.wall).toBe(1500);
+      expect(s.virtual).toBeGreaterThanOrEqual(1500 - 25 - 1);
+      expect(s.virtual).toBeLessThanOrEqual(1500 + 25 + 1);
+    }
+    // The cron run at 10 min held the clock to wall speed for its 2 s; the hour's idle rest cost nothing.
+    expect(result.wallMs).toBeLessThan(4 * 1500 + 6 * 2_000 + 500);
+    expect(result.virtualMs).toBeGreaterThanOrEqual(3_600_000 + 1500);
+  });
+
+  it('runs one actor\'s intents in order, others alongside', async () => {
+    const wall = new ManualClock(0);
+    const twin = fakeTwin(wall, { cronEveryMs: 3_600_000, cronWallMs: 0 });
+    // A reader clicking faster than pages answer, and another reader meanwhile.
+    const events = [reader(0), reader(100), reader(150), reader(120, 'reader-2')].sort((a, b) => a.t - b.t);
+    const log: string[] = [];
+    let inFlight = new Map<string, number>();
+    const driver = virtualReplay({
+      events,
+      dayStart: twin.now(),
+      clock: twin,
+      wall,
+      stepMs: 1000,
+      pollMs: 10,
+      perform: async (event, i) => {
+        expect(inFlight.get(event.actorId) ?? 0).toBe(0);
+        inFlight.set(event.actorId, 1);
+        log.push(`start ${i} ${event.actorId}`);
+        await wall.sleepUntil(wall.now() + 300);
+        inFlight.set(event.actorId, 0);
+        log.push(`end ${i}`);
+        return [];
+      },
     });
-    expect(result.lateMs.every((l) => l === 0)).toBe(true);
+    const running = driver.run();
+    await wall.run();
+    await running;
+    const order = log.filter((l) => l.includes('reader-1')).map((l) => Number(l.split(' ')[1]));
+    expect(order).toEqual([0, 1, 3]);
+    // reader-2 started while reader-1's first page was still in flight.
+    expect(log.indexOf('start 2 reader-2')).toBeLessThan(log.indexOf('end 0'));
+    inFlight = new Map();
+  });
+
+  it('wakes sleepers on virtual time, jumping when nothing runs', async () => {
+    const wall = new ManualClock(0);
+    const twin = fakeTwin(wall, { cronEveryMs: 3_600_000, cronWallMs: 0 });
+    const driver = virtualReplay({ events: [], dayStart: twin.now(), clock: twin, wall, stepMs: 1000, pollMs: 25, perform: async () => [] });
+    const woke: number[] = [];
+    void driver.time.sleep(90_000).then(() => woke.push(driver.time.now()));
+    void driver.time.sleep(30_000).then(() => woke.push(driver.time.now()));
+    const running = driver.run();
+    await wall.run();
+    const result = await running;
+    expect(woke.map((t) => Math.round(t))).toEqual([30_000, 90_000]);
+    expect(result.wallMs).toBe(0);
   });
 });

@@ -71,6 +71,8 @@ export interface BrowserOptions {
   site: SiteMap;
   admin: { user: string; password: string };
   dispatcher?: Dispatcher;
+  /** Each actor's own connections (e.g. from an address of its own); `dispatcher` when absent. */
+  dispatcherFor?: (actorId: string) => Dispatcher;
   /** Virtual time now (the exchanges are stamped with it). */
   now: () => number;
   /** Runs a WP-Cron invocation (the twin's schedule, or wp-cron.php against a plain server). */
@@ -86,7 +88,7 @@ export function browserPerform(o: BrowserOptions): Perform {
   const state = (id: string): ActorState => {
     let s = actors.get(id);
     if (!s) {
-      s = { visitor: new Visitor(o.baseUrl, { dispatcher: o.dispatcher }), cached: new Set() };
+      s = { visitor: new Visitor(o.baseUrl, { dispatcher: o.dispatcherFor?.(id) ?? o.dispatcher }), cached: new Set() };
       actors.set(id, s);
     }
     return s;
@@ -106,8 +108,10 @@ export function browserPerform(o: BrowserOptions): Perform {
   return async (event, index) => {
     const exchanges: Exchange[] = [];
     const s = state(event.actorId);
+    // The cookies the intent's requests carry (set before it: a login's own answer does not count).
+    const cookies = [...s.visitor.cookies.keys()].some((name) => WORDPRESS_COOKIES.test(name));
     const record = (kind: Exchange['kind'], method: string, p: string, r: ClientResponse, requestBytes = 0, pageView = false) => {
-      exchanges.push({ event: index, actor: event.actor, kind, method, path: p, status: r.status, ttfbMs: r.ttfbMs, totalMs: r.totalMs, bytes: r.bytes.length, requestBytes, cache: r.headers.get('x-cache') ?? undefined, cacheControl: r.headers.get('cache-control') ?? undefined, at: o.now(), pageView });
+      exchanges.push({ event: index, actor: event.actor, kind, method, path: p, status: r.status, ttfbMs: r.ttfbMs, totalMs: r.totalMs, bytes: r.bytes.length, wireBytes: Number(r.headers.get('content-length') ?? r.bytes.length), requestBytes, cookies, cache: r.headers.get('x-cache') ?? undefined, cacheControl: r.headers.get('cache-control') ?? undefined, at: o.now() - r.totalMs, pageView });
       return r;
     };
     const get = async (p: string, kind: Exchange['kind'] = event.kind, pageView = event.pageView) => record(kind, 'GET', p, await s.visitor.get(p), 0, pageView);
@@ -229,6 +233,9 @@ export function browserPerform(o: BrowserOptions): Perform {
     return exchanges;
   };
 }
+
+/** Cookies in the template's page cache key: a request carrying one is answered for that visitor alone. */
+export const WORDPRESS_COOKIES = /^(wordpress_logged_in|wp-postpass|comment_author)/;
 
 export const ADMIN_SCREENS: Record<string, string> = {
   dashboard: '/wp-admin/',

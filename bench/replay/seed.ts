@@ -53,6 +53,10 @@ export async function seedSite({
     tag_base: '',
     submit: 'Save Changes',
   });
+  // WordPress rebuilds its rewrite rules when the settings screen loads after the save, which is
+  // where a browser follows the redirect: without it the rules stay those of the old structure.
+  const saved = await editor.get('/wp-admin/options-permalink.php?settings-updated=true');
+  if (saved.status !== 200) throw new Error(`Seeding: the permalink screen after saving answered ${saved.status}.`);
 
   const nonce = await restNonce(editor);
   const rest = async <T>(path: string, body: unknown): Promise<T> => {

@@ -39,11 +39,25 @@ export interface ReplaySettings {
   };
   publishes: { everyHours: number; firstHour: number; jitterMinutes: number; uploadsPerPublish: number };
   replay: {
-    /** Idle gaps longer than realtimeBelowMs pass this many times faster on the wall clock. */
-    compression: number;
-    realtimeBelowMs: number;
-    /** How long Lambda keeps an idle environment (undocumented): the replay reports each. */
+    /** How long Lambda keeps an idle environment (undocumented): the estimate reports each. */
     idleTimeoutsMinutes: number[];
+  };
+  /** The replay through the stack twin (`npm run bench:replay`). */
+  twin: {
+    /** Longest jump of the virtual clock while nothing is in flight: a schedule inside it starts up to this late. */
+    stepMs: number;
+    /** Wall interval at which virtual time follows the wall clock while something is in flight. */
+    pollMs: number;
+    /** Virtual time between seeding the site and the day (cron runs, environments settle). */
+    settleMinutes: number;
+    /** Publish-to-visible: an anonymous probe of the post and the home page through CloudFront this often, up to this long. */
+    probe: { everySeconds: number; limitSeconds: number };
+    /** The runs `npm run bench:replay` makes, in order; `--runs` picks some by name. */
+    runs: TwinRun[];
+    /** Runs whose bill the report lists line by line. */
+    lineItems?: string[];
+    /** Rows of the targets table: a label (before / after …) and the run it reads. */
+    targets?: Array<{ label: string; run: string }>;
   };
   /** Assumptions of the bill estimate (what the replay does not measure). */
   estimate: {
@@ -60,6 +74,31 @@ export interface ReplaySettings {
   };
 }
 
+/** One replay through the twin: a database mode, a keep-alive, settings, a volume. */
+export interface TwinRun {
+  name: string;
+  db: 'sqlite' | 'mysql';
+  keepAliveMinutes: number;
+  /** Page views a day (default: the settings' pageViewsPerDay). */
+  pageViewsPerDay?: number;
+  /** Replay only these hours of the day, [from, to). */
+  hours?: [number, number];
+  /**
+   * Before the measured day, this many hours of another day's anonymous traffic (readers',
+   * crawlers' and feed readers' GETs of seed + 1; no comments, no editors), unmeasured: the CDN
+   * then holds what a site that ran the day before would, instead of nothing.
+   */
+  warmupHours?: number;
+  /** Changes to the day's traffic for this run (one level deep, e.g. `{"feeds": {"pollers": 0}}`), stated with its results. */
+  traffic?: Record<string, unknown>;
+  /** CDK context beyond the database (e.g. cronRateMinutes, memorySize). */
+  context?: Record<string, unknown>;
+  /** Site function environment set for this run (e.g. LAMPHP_CACHE_PHP_PUBLIC), stated with its results. */
+  environment?: Record<string, string>;
+  /** What this run shows, for the report. */
+  note?: string;
+}
+
 export const SETTINGS_FILE = path.join(import.meta.dirname, 'settings.json');
 
 export function readSettings(file = SETTINGS_FILE): ReplaySettings {
@@ -72,7 +111,15 @@ export function readSettings(file = SETTINGS_FILE): ReplaySettings {
   if (s.diurnal?.length !== 24 || s.diurnal.some((w) => !(w >= 0))) fail('"diurnal" needs 24 weights ≥ 0.');
   if (!(s.site.posts >= 1)) fail('"site.posts" must be at least 1.');
   if (!(s.readers.pagesPerVisit >= 1)) fail('"readers.pagesPerVisit" must be at least 1.');
-  if (!(s.replay.compression >= 1)) fail('"replay.compression" must be at least 1.');
   if (!(s.publishes.everyHours > 0)) fail('"publishes.everyHours" must be positive.');
+  if (!(s.twin?.stepMs > 0) || !(s.twin.pollMs > 0)) fail('"twin.stepMs" and "twin.pollMs" must be positive.');
+  const names = new Set<string>();
+  for (const r of s.twin.runs ?? []) {
+    if (!/^[a-z0-9-]+$/.test(r.name) || names.has(r.name)) fail(`twin run names must be unique, lower-case words with hyphens; got "${r.name}".`);
+    names.add(r.name);
+    if (r.db !== 'sqlite' && r.db !== 'mysql') fail(`twin run ${r.name}: "db" is sqlite or mysql.`);
+    if (!(r.keepAliveMinutes > 0)) fail(`twin run ${r.name}: "keepAliveMinutes" must be positive.`);
+    if (r.hours && !(r.hours[0] >= 0 && r.hours[1] <= 24 && r.hours[0] < r.hours[1])) fail(`twin run ${r.name}: "hours" is [from, to) within 0–24.`);
+  }
   return s;
 }
