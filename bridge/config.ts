@@ -199,6 +199,23 @@ export const DEFAULT_CACHE: CachePolicySettings = {
   phpPrivate: 'private, no-store',
 };
 
+/**
+ * Anonymous pages in Lambda, where lamphp invalidates CloudFront after every change that alters
+ * what visitors see (bridge/cdn): kept a day, then served stale for up to a week while CloudFront
+ * fetches a fresh copy in the background. The traffic replay chose it (BENCHMARKS.md, "Traffic
+ * replay"): against 60 s it takes the function off 90 % of page views' path and halves the bill
+ * of a small site. Elsewhere, or with LAMPHP_CDN_INVALIDATION=false, pages keep DEFAULT_CACHE's
+ * minute: nothing would tell a cache that a page changed.
+ */
+export const INVALIDATED_PAGES_CACHE = 'public, max-age=0, s-maxage=86400, stale-while-revalidate=604800';
+
+/** The shared-cache lifetime of anonymous PHP pages when LAMPHP_CACHE_PHP_PUBLIC is not set. */
+function defaultPagesCache(env: Env, inLambda: boolean): string {
+  const invalidation = str(env, 'LAMPHP_CDN_INVALIDATION')?.toLowerCase();
+  const off = invalidation === 'false' || invalidation === 'off' || invalidation === '0';
+  return inLambda && !off ? INVALIDATED_PAGES_CACHE : DEFAULT_CACHE.phpPublic;
+}
+
 /** Reads the configuration; throws LamphpError(EINVALIDCONFIG) on a malformed value. */
 export function readConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
   const inLambda = env.AWS_LAMBDA_FUNCTION_NAME !== undefined;
@@ -254,7 +271,7 @@ export function readConfig(env: Env = process.env, overrides: Partial<Config> = 
       versioned: str(env, 'LAMPHP_CACHE_VERSIONED') ?? DEFAULT_CACHE.versioned,
       static: str(env, 'LAMPHP_CACHE_STATIC') ?? DEFAULT_CACHE.static,
       uploads: str(env, 'LAMPHP_CACHE_UPLOADS') ?? DEFAULT_CACHE.uploads,
-      phpPublic: str(env, 'LAMPHP_CACHE_PHP_PUBLIC') ?? DEFAULT_CACHE.phpPublic,
+      phpPublic: str(env, 'LAMPHP_CACHE_PHP_PUBLIC') ?? defaultPagesCache(env, inLambda),
       phpPrivate: str(env, 'LAMPHP_CACHE_PHP_PRIVATE') ?? DEFAULT_CACHE.phpPrivate,
     },
   };

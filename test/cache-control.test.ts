@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CACHE_POLICY, classifyStatic, phpCacheControl, phpRule, staticCacheControl, type StaticClass } from '../bridge/cache-control.ts';
-import { DEFAULT_CACHE, type CachePolicySettings } from '../bridge/config.ts';
+import { DEFAULT_CACHE, INVALIDATED_PAGES_CACHE, readConfig, type CachePolicySettings } from '../bridge/config.ts';
 import type { HeaderMap, HttpRequest } from '../bridge/http.ts';
 
 const UPLOADS = 'wp-content/uploads';
@@ -134,5 +134,29 @@ describe('the policy table', () => {
 
   it('uses only settings that exist in CachePolicySettings', () => {
     for (const row of CACHE_POLICY) expect(Object.keys(DEFAULT_CACHE)).toContain(row.setting);
+  });
+});
+
+describe('the anonymous pages\' default lifetime', () => {
+  const root = { LAMPHP_DOCUMENT_ROOT: '/tmp' };
+  const lambda = { ...root, AWS_LAMBDA_FUNCTION_NAME: 'site' };
+
+  it('is a day, then stale while revalidating, in Lambda where lamphp invalidates CloudFront', () => {
+    expect(readConfig(lambda).cache.phpPublic).toBe(INVALIDATED_PAGES_CACHE);
+    expect(INVALIDATED_PAGES_CACHE).toMatch(/(^|, )s-maxage=86400(,|$)/);
+    expect(INVALIDATED_PAGES_CACHE).toMatch(/stale-while-revalidate=\d+/);
+    // Browsers still ask every time: only the shared cache keeps the page.
+    expect(INVALIDATED_PAGES_CACHE).toMatch(/(^|, )max-age=0(,|$)/);
+  });
+
+  it('stays a minute where nothing invalidates the cache: invalidation off, or outside Lambda', () => {
+    for (const off of ['false', 'off', '0', 'FALSE']) expect(readConfig({ ...lambda, LAMPHP_CDN_INVALIDATION: off }).cache.phpPublic).toBe(DEFAULT_CACHE.phpPublic);
+    expect(readConfig(root).cache.phpPublic).toBe(DEFAULT_CACHE.phpPublic);
+    expect(DEFAULT_CACHE.phpPublic).toBe('public, max-age=0, s-maxage=60');
+  });
+
+  it('is whatever LAMPHP_CACHE_PHP_PUBLIC says, when set', () => {
+    expect(readConfig({ ...lambda, LAMPHP_CACHE_PHP_PUBLIC: 'public, s-maxage=5' }).cache.phpPublic).toBe('public, s-maxage=5');
+    expect(readConfig({ ...root, LAMPHP_CACHE_PHP_PUBLIC: 'public, s-maxage=5' }).cache.phpPublic).toBe('public, s-maxage=5');
   });
 });

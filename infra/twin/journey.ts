@@ -143,12 +143,22 @@ export async function runJourney(twin: TwinHandle, log: (line: string) => void =
     check(ttl !== undefined, `the home page says no shared-cache lifetime (${cached.headers['cache-control']})`);
     const created = await editor.request('POST', '/?rest_route=/wp/v2/posts', { body: JSON.stringify({ title, status: 'publish', content: 'Hello from the stack twin.' }), headers: { 'content-type': 'application/json', 'x-wp-nonce': nonce } });
     check(created.status === 201, `publishing answered ${created.status}: ${created.text.slice(0, 200)}`);
-    const before = await anonymous.get('/');
-    const stillCached = !before.text.includes(title);
-    await twin.advanceClock((ttl! + 1) * 1000);
-    const after = await anonymous.get('/');
-    check(after.text.includes(title), `the post is not on the home page ${ttl! + 1} s later (${after.headers['x-cache']})`);
-    return `${stillCached ? 'cached copy kept' : 'shown at once'}, shown after ${ttl} s (s-maxage)`;
+    // Invalidated, the home page shows the post at once (or once a relay has run); otherwise once
+    // its cached copy expires. With stale-while-revalidate the first visitor after that still gets
+    // the old copy while CloudFront refreshes it in the background; the next gets the new page.
+    // A lifetime longer than two minutes is only right where publishing invalidates the CDN.
+    const limit = Math.max(ttl! + 1, 0) <= 120 ? ttl! + 1 : 120;
+    let waited = 0;
+    for (;;) {
+      const seen = await anonymous.get('/');
+      if (seen.text.includes(title)) return waited === 0 ? 'shown at once' : `shown after ${waited} s (s-maxage ${ttl} s)`;
+      check(waited < limit + 10, `the post is not on the home page ${waited} s later (${seen.headers['x-cache']}, ${seen.headers['cache-control']})`);
+      const step = waited < limit ? Math.min(5, limit - waited) : 1;
+      await twin.advanceClock(step * 1000);
+      waited += step;
+      // A background refresh runs on the wall clock.
+      if (waited >= limit) await new Promise((r) => setTimeout(r, 200));
+    }
   });
   await step('upload an image and get it back through the uploads behavior', async () => {
     const r = await editor.request('POST', '/?rest_route=/wp/v2/media', { body: PIXEL_PNG, headers: { 'content-type': 'image/png', 'content-disposition': 'attachment; filename="twin-pixel.png"', 'x-wp-nonce': nonce } });
