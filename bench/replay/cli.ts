@@ -8,7 +8,8 @@
  *   npm run bench:replay -- --estimate        the older model-based ESTIMATE (labelled so), from
  *                                             usage recorded with --record
  *
- * Options: --no-write (print, write nothing)  --list (the runs and whether results exist)
+ * Options: --no-write (print, write nothing)  --no-report (write the runs' results only)
+ *          --list (the runs and whether results exist)
  *          --record [--db sqlite,mysql] [--per-class N] [--cold N]  (the estimate's input)
  * Runs boot WordPress in the twin: on a shared machine take the heavy lock
  * (`flock /work/wt/.heavy.lock npm run bench:replay`).
@@ -55,6 +56,7 @@ export async function main(argv: string[]): Promise<number> {
       'per-class': { type: 'string', default: '25' },
       cold: { type: 'string', default: '5' },
       'no-write': { type: 'boolean', default: false },
+      'no-report': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -118,6 +120,7 @@ export async function main(argv: string[]): Promise<number> {
       fs.rmSync(layerDir, { recursive: true, force: true });
     }
   }
+  if (values['no-report']) return 0;
   const results = settings.twin.runs.map((r) => readTwinResult(r.name)).filter((r): r is TwinRunResult => r !== undefined);
   if (!results.length) {
     log('No replay results yet: run npm run bench:replay.');
