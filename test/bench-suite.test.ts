@@ -102,7 +102,7 @@ describe('arguments', () => {
   it('defaults to the full profile, every part, both databases', () => {
     const a = parseSuiteArgs([]);
     expect(a.profile).toBe(PROFILES.full);
-    expect(a.parts).toEqual(['throughput', 'overhead', 'cold', 'fsops', 'memory', 'tail']);
+    expect(a.parts).toEqual(['throughput', 'overhead', 'cold', 'fsops', 'memory', 'tail', 'replay']);
     expect(a.dbs).toEqual(['sqlite', 'mysql']);
     expect(a.write).toBe(true);
   });

@@ -9,6 +9,7 @@
  *                                             usage recorded with --record
  *
  * Options: --no-write (print, write nothing)  --no-report (write the runs' results only)
+ *          --hours A-B (replay only these hours of the day: a quick look, e.g. `npm run bench -- --quick`)
  *          --list (the runs and whether results exist)
  *          --record [--db sqlite,mysql] [--per-class N] [--cold N]  (the estimate's input)
  * Runs boot WordPress in the twin: on a shared machine take the heavy lock
@@ -34,6 +35,8 @@ import { benchLayer } from './twin-stack.ts';
 import { writeTwinReport } from './twin-report.ts';
 
 export const RESULTS = path.join(REPO, 'bench/results');
+/** The runs `npm run bench` makes (its replay part): the earlier and the current defaults, both databases. */
+export const SUITE_RUNS = ['sqlite-before-k15', 'sqlite-k15', 'mysql-before-k15', 'mysql-k15'];
 export const recordedFile = (db: Db) => path.join(RESULTS, `replay-recorded-usage-${db}.json`);
 /** A run's raw records, gzipped (a day's exchanges and invocations are a few MB of JSON). */
 export const twinResultFile = (name: string) => path.join(RESULTS, `replay-twin-${name}.json.gz`);
@@ -57,6 +60,7 @@ export async function main(argv: string[]): Promise<number> {
       cold: { type: 'string', default: '5' },
       'no-write': { type: 'boolean', default: false },
       'no-report': { type: 'boolean', default: false },
+      hours: { type: 'string' },
     },
     strict: true,
   });
@@ -109,7 +113,17 @@ export async function main(argv: string[]): Promise<number> {
     try {
       log('building the layer (with the EFS call counter)');
       const layerZip = await benchLayer(layerDir, log);
-      for (const run of runs) {
+      const hours = values.hours?.split('-').map(Number);
+      if (hours && !(hours.length === 2 && hours[0]! >= 0 && hours[1]! <= 24 && hours[0]! < hours[1]!)) {
+        log(`--hours takes A-B within 0–24, got "${values.hours}".`);
+        return 2;
+      }
+      if (hours && write) {
+        log('--hours replays part of the day: add --no-write (a part-day result must not stand for the run).');
+        return 2;
+      }
+      for (const listed of runs) {
+        const run = hours ? { ...listed, hours: hours as [number, number] } : listed;
         const result = await runOnTwin({ settings, run, layerZip, command, commit: commit() ?? null, log });
         if (write) {
           fs.writeFileSync(twinResultFile(run.name), zlib.gzipSync(JSON.stringify(result) + '\n', { level: 9 }));

@@ -179,7 +179,7 @@ export async function main(argv: string[]): Promise<number> {
 
   try {
     const hello = helloTree(workDir);
-    if (parts.some((p) => p !== 'overhead')) {
+    if (parts.some((p) => p !== 'overhead' && p !== 'replay')) {
       log(`preparing WordPress (${dbs.join(', ')}) in ${workDir}`);
       trees = await prepareTrees({ workDir, dbs, logger });
     }
@@ -215,6 +215,14 @@ export async function main(argv: string[]): Promise<number> {
     });
     await attempt('memory', async () => {
       result.memory = await runMemory({ trees: trees!, db: first, profile, workDir, log });
+    });
+    await attempt('replay', async () => {
+      // The traffic replay through the stack twin writes its own section (bench/replay, BENCHMARKS.md "Traffic replay").
+      const { main: replay, SUITE_RUNS } = await import('../replay/cli.ts');
+      const argv = profile.name === 'quick' ? ['--runs', 'sqlite-k15', '--hours', '8-10', '--no-write'] : ['--runs', SUITE_RUNS.join(','), ...(args.write ? [] : ['--no-write'])];
+      log(`  npm run bench:replay -- ${argv.join(' ')}`);
+      const code = await replay(argv);
+      if (code !== 0) throw new Error(`the traffic replay exited with ${code}`);
     });
     await attempt('tail', async () => {
       const t = await runTail({ root: trees!.sites[first]!.dir, db: first, requests: profile.tailRequests, warmup: profile.tailWarmup, workDir, log });

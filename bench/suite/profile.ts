@@ -1,6 +1,6 @@
 /** How long each part runs: `full` (the default) and `quick` (a few minutes in all). */
 
-export const PARTS = ['throughput', 'overhead', 'cold', 'fsops', 'memory', 'tail'] as const;
+export const PARTS = ['throughput', 'overhead', 'cold', 'fsops', 'memory', 'tail', 'replay'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface Profile {
