@@ -56,6 +56,8 @@ export interface ReplaySettings {
     runs: TwinRun[];
     /** Runs whose bill the report lists line by line. */
     lineItems?: string[];
+    /** Larger volumes billed, as a labelled estimate, with a replayed run's measured usage. */
+    extrapolate?: Array<{ run: string; pageViewsPerMonth: number[] }>;
     /** Rows of the targets table: a label (before / after …) and the run it reads. */
     targets?: Array<{ label: string; run: string }>;
   };

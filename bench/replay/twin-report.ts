@@ -13,7 +13,8 @@ import { PRICES_CHECKED } from './prices.ts';
 import { summarize, type Percentiles, type TwinSummary } from './twin-summary.ts';
 import type { ReplaySettings } from './settings.ts';
 import type { TwinRunResult } from './through-twin.ts';
-import type { Bill } from './bill.ts';
+import { computeBill, type Bill } from './bill.ts';
+import { stackShape, type Template } from './stack.ts';
 
 export const SECTION_START = '<!-- bench:replay:start -->';
 export const SECTION_END = '<!-- bench:replay:end -->';
@@ -179,6 +180,24 @@ export function renderTwinReport({ settings, results }: { settings: ReplaySettin
     '',
     `![bill by service](${CHARTS.bill})`,
   );
+  const extrapolated = (settings.twin.extrapolate ?? []).flatMap((e) => {
+    const s = byName.get(e.run);
+    const shape = results.find((r) => r.run.name === e.run);
+    if (!s || !shape) return [];
+    return e.pageViewsPerMonth.map((pv) => ({ s, pv, bill: computeBill(stackShape(shape.template as Template), s.usage, pv) }));
+  });
+  if (extrapolated.length) {
+    lines.push(
+      '',
+      '**ESTIMATE, not replayed**: a larger volume billed with a replayed run\'s measured usage per page view and per invocation (its CDN hit ratio, invocations per page view and cold starts a day as replayed; more traffic would raise the hit ratio and the cold starts from bursts, so the function lines are an upper bound and INIT a lower one):',
+      '',
+      table(
+        ['from run', 'page views / month', 'list price', 'of which standing', 'after the always-free allowances', 'largest lines'],
+        extrapolated.map(({ s, pv, bill }) => [s.name, pv.toLocaleString('en'), usd(bill.totalUsd), usd(bill.standingUsd), usd(bill.afterFreeTierUsd), billSummary(bill)]),
+        ['l', 'r', 'r', 'r', 'r', 'l'],
+      ),
+    );
+  }
   for (const name of settings.twin.lineItems ?? []) {
     const s = byName.get(name);
     if (!s) continue;
