@@ -7,6 +7,7 @@ import { instantiateShared } from './shared-wasm.ts';
 import { restoreSnapshot, SNAPSHOT_INI } from './opcache-snapshot.ts';
 import type { WorkerSpec } from './protocol.ts';
 import { SODIUM_DIR, SUPPORT_DIR } from './php-support.ts';
+import { freshHostNodes, type FreshNodes, type NodeTableFs } from './fresh-nodes.ts';
 
 /** Where php-wasm reads php.ini from (not exported by @php-wasm/universal's ESM build). */
 const PHP_INI_PATH = '/internal/shared/php.ini';
@@ -121,6 +122,7 @@ export async function bootRuntime(spec: WorkerSpec): Promise<PhpInstance> {
     php.mkdir(SODIUM_DIR);
     await php.mount(SODIUM_DIR, createNodeFsMountHandler(spec.support.sodiumHostDir));
   }
+  freshNodes.set(php, freshHostNodes(await emscriptenFs(php)));
   php.chdir(spec.cwd);
   // Before PHP starts: opcache reads its file cache from here on the first request.
   if (snapshotIni) restoreSnapshot(php as unknown as Parameters<typeof restoreSnapshot>[0], spec.opcacheSnapshot!);
@@ -129,4 +131,19 @@ export async function bootRuntime(spec: WorkerSpec): Promise<PhpInstance> {
   // Not for a console runtime: php.cli() must be its first run.
   if (!spec.cli) await PHPResponse.fromStreamedResponse(await php.runStream({ code: '<?php ' }));
   return php;
+}
+
+const freshNodes = new WeakMap<object, FreshNodes>();
+
+/** The host-node check of a runtime booted here (see fresh-nodes.ts): the worker starts each request with it. */
+export function freshNodesOf(php: object): FreshNodes | undefined {
+  return freshNodes.get(php);
+}
+
+/** A runtime's Emscripten FS, kept by @php-wasm/universal under its private symbol. */
+async function emscriptenFs(php: object): Promise<NodeTableFs> {
+  const symbol = ((await import('@php-wasm/universal')) as unknown as Record<string, unknown>).__private__dont__use;
+  const fs = typeof symbol === 'symbol' ? (php as Record<symbol, { FS?: NodeTableFs } | undefined>)[symbol]?.FS : undefined;
+  if (!fs || typeof fs.lookupNode !== 'function') throw new Error('@php-wasm/universal no longer exposes the runtime filesystem; fresh-nodes.ts needs updating.');
+  return fs;
 }

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { PhpInstance, StreamedResponse } from './php-wasm-api.ts';
 import { BodyCollector, finishMessage, type FinishMessage } from './early-response.ts';
 import { headerFields, readHeaderBlock } from '../../response-headers.ts';
-import { bootRuntime } from './runtime.ts';
+import { bootRuntime, freshNodesOf } from './runtime.ts';
 import { toRunOptions } from './request.ts';
 import { ownBuffer, type FromWorker, type ToWorker, type WorkerSpec } from './protocol.ts';
 import { journalPhpWasmUploads, type UploadsJournal } from '../../uploads/fs-journal.ts';
@@ -56,6 +56,7 @@ async function serve(php: PhpInstance, id: number, env: Record<string, string>, 
   let response: PhpHeaders & { bytes: Uint8Array; errors: string; exitCode: number };
   uploads?.reset();
   codeCache?.beginRequest();
+  freshNodesOf(php)?.beginRequest();
   const script = env.SCRIPT_FILENAME;
   if (!script || !php.fileExists(script)) {
     // php-wasm would throw and then treat the runtime as crashed; answer like php-fpm instead.
