@@ -4,8 +4,10 @@
  * `<url-id>.lambda-url.<region>.on.aws`; each request becomes a payload 2.0 event (cookies apart,
  * repeated headers and query values joined with commas, binary bodies base64-encoded,
  * x-forwarded-* added); the result is the response when it has a statusCode, else a 200 JSON
- * body; a function error is 502, a throttle 429. AuthType NONE still needs the resource-based
- * permission `lambda:InvokeFunctionUrl` for `*` (403 without it).
+ * body; a function error is 502, a throttle 429. AuthType NONE still needs resource-based
+ * permissions for `*`: `lambda:InvokeFunctionUrl` and — for URLs created since October 2025
+ * (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html) — `lambda:InvokeFunction`
+ * (which may be limited to calls through the URL); 403 without either.
  */
 import type http from 'node:http';
 import { readBody, serveEndpoint } from '../endpoint.ts';
@@ -68,7 +70,8 @@ function invokerOf(twin: Twin, address: string | undefined): { invoker: Invoker;
 
 async function handle(twin: Twin, fn: LambdaFunction, urlId: string, domainName: string, req: http.IncomingMessage, res: http.ServerResponse) {
   const body = await readBody(req);
-  const allowed = [...fn.permissions.values()].some((p) => p.action === 'lambda:InvokeFunctionUrl' && p.principal === '*' && p.functionUrlAuthType === 'NONE');
+  const permissions = [...fn.permissions.values()].filter((p) => p.principal === '*');
+  const allowed = permissions.some((p) => p.action === 'lambda:InvokeFunctionUrl' && p.functionUrlAuthType === 'NONE') && permissions.some((p) => p.action === 'lambda:InvokeFunction');
   if (!allowed) return respond(res, 403, '{"Message":"Forbidden"}', { 'content-type': 'application/json', 'x-amzn-errortype': 'AccessDeniedException' });
   const sourceIp = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
   const svc = await lambdaService(twin);

@@ -28,6 +28,8 @@ export interface Permission {
   principal: string;
   sourceArn?: string;
   functionUrlAuthType?: string;
+  /** lambda:InvokeFunction granted only for calls through the function URL. */
+  invokedViaFunctionUrl?: boolean;
 }
 
 export interface LambdaFunction {
@@ -275,7 +277,7 @@ export const functions: ResourceModule = {
     // AWS::Lambda::Permission: the function's resource policy, checked by the Function URL and schedule stand-ins.
     const fn = svc.find(p.FunctionName);
     if (!fn) throw new Error(`${logicalId} grants access to ${p.FunctionName}, which the twin does not run.`);
-    fn.permissions.set(logicalId, { action: p.Action, principal: p.Principal, sourceArn: p.SourceArn, functionUrlAuthType: p.FunctionUrlAuthType });
+    fn.permissions.set(logicalId, { action: p.Action, principal: p.Principal, sourceArn: p.SourceArn, functionUrlAuthType: p.FunctionUrlAuthType, invokedViaFunctionUrl: p.InvokedViaFunctionUrl === true || p.InvokedViaFunctionUrl === 'true' });
     return { ref: logicalId, update: async () => false, delete: async () => void fn.permissions.delete(logicalId) };
   },
 };
