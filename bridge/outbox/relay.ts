@@ -2,10 +2,11 @@
  * The relay: performs outbox jobs outside the VPC. Three ways in, one per trigger the stack
  * wires to the relay function:
  * - `jobs(event)`: the bucket's notification of a new `.lamphp-outbox/jobs/*.json`. A job is
- *   deleted only after its API accepted it; before deleting, a sent-marker for its id is written,
- *   and a job whose id is already marked is not performed again (SES has no idempotency token;
- *   a duplicate delivery of the notification, or a retry after the delete failed, is harmless).
- *   Any failure fails the invocation, so Lambda retries it.
+ *   deleted only after its API accepted it. Before calling the API a run claims the job's
+ *   sent-marker with a conditional write (store.ts), so of two runs of one job — a repeated
+ *   notification, a sweep meeting a retry, at the same moment or not — only one calls the API
+ *   (SES has no idempotency token); the other leaves the job to it, or deletes it once it is
+ *   marked sent. Any failure fails the invocation, so Lambda retries it.
  * - `failed(record)`: Lambda's on-failure destination record once the retries are spent: the
  *   job moves to `.lamphp-outbox/failed/` with the error (`lamphp outbox retry` replays it).
  * - `sweep()`: on a schedule, jobs waiting longer than the retry delay (a lost notification, a
@@ -18,8 +19,19 @@ import type { Outbox } from './store.ts';
 
 /** Lambda keeps an asynchronous event for at most 6 hours; past that a job is reported failed. */
 export const MAX_AGE_MS = 6 * 60 * 60 * 1000;
+/**
+ * How long a run's claim on a job holds. A claim this old belongs to a run that died (a timeout,
+ * a crash) and is taken over; the relay function's timeout must stay well below it (the stack
+ * sets 120 s), or a slow but living run could be overtaken and the job performed twice.
+ */
+export const CLAIM_LEASE_MS = 5 * 60 * 1000;
+/**
+ * The `event` field of the one log line written when a job leaves for `.lamphp-outbox/failed/`
+ * (every attempt failed, or it cannot be read): the stack's alarm counts these lines.
+ */
+export const FAILED_JOB_EVENT = 'outbox-job-failed';
 
-export type JobOutcome = 'performed' | 'already-sent' | 'gone' | 'invalid';
+export type JobOutcome = 'performed' | 'already-sent' | 'in-progress' | 'gone' | 'invalid';
 
 export interface RelayOptions {
   outbox: Outbox;
@@ -27,6 +39,8 @@ export interface RelayOptions {
   logger: Logger;
   /** The sweep performs jobs older than this (ms). */
   retryAfterMs: number;
+  /** How long a claim holds (default CLAIM_LEASE_MS). */
+  leaseMs?: number;
   now?: () => number;
 }
 
@@ -38,7 +52,7 @@ export interface Relay {
   sweep(log?: Logger): Promise<{ performed: number; waiting: number; failed: number }>;
 }
 
-export function createRelay({ outbox, perform, logger, retryAfterMs, now = Date.now }: RelayOptions): Relay {
+export function createRelay({ outbox, perform, logger, retryAfterMs, leaseMs = CLAIM_LEASE_MS, now = Date.now }: RelayOptions): Relay {
   /** Performs one waiting job; resolves with what happened, throws what the API or S3 said. */
   async function one(key: string, log: Logger): Promise<JobOutcome> {
     const stored = await outbox.get(key);
@@ -48,19 +62,33 @@ export function createRelay({ outbox, perform, logger, retryAfterMs, now = Date.
       const id = idOfKey(key)!;
       await outbox.putInvalid(id, stored.invalid, stored.error);
       await outbox.delete(key);
-      log.error('outbox job is not valid; moved to failed/', { key, error: stored.error });
+      log.error('outbox job is not valid; moved to failed/', { event: FAILED_JOB_EVENT, key, error: stored.error });
       return 'invalid';
     }
-    const job = stored.job;
-    if (await outbox.isSent(job.id)) {
+    const job = stored.job as Job;
+    const started = now();
+    const claim = await outbox.claim(job, { now: started, leaseMs });
+    if (claim.kind === 'sent') {
       await outbox.delete(key);
       log.info('outbox job was already performed; removed', describeJob(job));
       return 'already-sent';
     }
-    const started = now();
-    const receipt = await perform(job);
+    if (claim.kind === 'busy') {
+      // Not an error: the run holding the claim deletes the job, or releases it when it fails.
+      log.info('outbox job is being performed by another run; left to it', { ...describeJob(job), claimedAt: claim.since });
+      return 'in-progress';
+    }
+    let receipt: Receipt;
+    try {
+      receipt = await perform(job);
+    } catch (err) {
+      await outbox.release(job, claim.etag, (err as Error).message).catch((e: unknown) => log.warn('outbox claim not released; it lapses after its lease', { id: job.id, err: e }));
+      throw err;
+    }
     // Marked before the delete: if the delete fails, the next delivery sees the marker.
-    await outbox.markSent(job, receipt);
+    if (!(await outbox.markSent(job, receipt, claim.etag))) {
+      log.warn('outbox claim lapsed while the API call was in flight: another run may have performed the job too', { ...describeJob(job), leaseMs });
+    }
     await outbox.delete(key);
     log.info('outbox job performed', { ...describeJob(job), ...receipt, waitedMs: started - Date.parse(job.createdAt) });
     return 'performed';
@@ -81,6 +109,7 @@ export function createRelay({ outbox, perform, logger, retryAfterMs, now = Date.
     await outbox.putFailed({ ...(job as Job), failure });
     await outbox.delete(key);
     log.error('outbox job failed every attempt; moved to failed/ (lamphp outbox retry replays it)', {
+      event: FAILED_JOB_EVENT,
       ...describeJob(job as Job),
       key: failedKey(job.id),
       error: failure.error,
@@ -119,7 +148,9 @@ export function createRelay({ outbox, perform, logger, retryAfterMs, now = Date.
           continue;
         }
         try {
-          if ((await one(object.key, log)) === 'performed') summary.performed++;
+          const outcome = await one(object.key, log);
+          if (outcome === 'performed') summary.performed++;
+          else if (outcome === 'in-progress') summary.waiting++;
         } catch (err) {
           if (age >= MAX_AGE_MS) {
             await moveToFailed(object.key, { error: (err as Error).message, at: new Date(now()).toISOString(), condition: 'SweepGaveUp' }, log);
