@@ -10,6 +10,7 @@ import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { buildRelay } from '../layer/relay.ts';
 import { readCdkJson } from './feature-flags.ts';
 import { resolveWordPressAsset } from './wordpress-asset.ts';
 import {
@@ -83,7 +84,7 @@ function fromRoot(p: string): string {
 export const CONTEXT_KEYS = [
   'database', 'frontDoor', 'architecture', 'memorySize', 'timeoutSeconds', 'originReadTimeoutSeconds', 'reservedConcurrency',
   'layerZip', 'wordpress', 'siteAssetZip',
-  'siteId', 'domainName', 'certificateArn', 'originSecretRotation', 'cronRateMinutes', 'rdsProxy',
+  'siteId', 'domainName', 'certificateArn', 'sesIdentity', 'mailFrom', 'sesIdentityExists', 'originSecretRotation', 'cronRateMinutes', 'rdsProxy',
   'auroraMinCapacity', 'auroraMaxCapacity', 'deletionProtection', 'natGateways', 'vpcId', 'availabilityZones',
   'privateSubnetIds', 'publicSubnetIds', 'vpcCidrBlock', 'alarmEmail', 'logRetentionDays', 'stackName', 'account', 'region',
 ] as const;
@@ -96,7 +97,7 @@ export function checkContextKeys(keys: string[]): void {
   }
 }
 
-export type ContextProps = Omit<WordPressOnLambdaProps, 'wordpressZip'> & {
+export type ContextProps = Omit<WordPressOnLambdaProps, 'wordpressZip' | 'relayZip'> & {
   /** A WordPress zip or folder from `wordpress` (or its older name `siteAssetZip`). */
   wordpressSource?: string;
 };
@@ -119,6 +120,9 @@ export function propsFromContext(ctx: Context): ContextProps {
     siteId: text(ctx, 'siteId'),
     domainName: text(ctx, 'domainName'),
     certificateArn: text(ctx, 'certificateArn'),
+    sesIdentity: text(ctx, 'sesIdentity'),
+    mailFrom: text(ctx, 'mailFrom'),
+    sesIdentityExists: bool(ctx, 'sesIdentityExists'),
     originSecretRotation: num(ctx, 'originSecretRotation'),
     cronRate: cronRateMinutes === undefined ? undefined : Duration.minutes(cronRateMinutes),
     rdsProxy: bool(ctx, 'rdsProxy'),
@@ -142,10 +146,24 @@ export interface BuiltApp {
   site: WordPressOnLambda;
 }
 
+/** Where the synthesis builds the relay: where `lamphp relay build` writes it. */
+export const RELAY_DIST = path.join(REPO_ROOT, 'dist');
+let relayBuilt: Promise<string> | undefined;
+
+/**
+ * The relay's zip, built from this checkout once per process (esbuild, about a second; the same
+ * sources give the same bytes, so the asset changes only when the relay does).
+ */
+export function relayZipForSynth(log: (line: string) => void = () => {}): Promise<string> {
+  relayBuilt ??= buildRelay({ outDir: RELAY_DIST, print: log }).then((r) => r.zip);
+  return relayBuilt;
+}
+
 /**
  * Builds the app: context from cdk.json, then `context` (CLI context wins over both when the CDK
- * CLI starts it); `overrides` win over all (the synth script swaps in placeholder layer and
- * WordPress). Without a `wordpressZip` override, WordPress is resolved (infra/wordpress-asset.ts).
+ * CLI starts it); `overrides` win over all (the synth script swaps in placeholder layer, relay and
+ * WordPress). Without a `wordpressZip` override, WordPress is resolved (infra/wordpress-asset.ts);
+ * without a `relayZip` one, the relay is built (dist/lamphp-relay.zip).
  */
 export async function buildApp(
   options: { outdir?: string; context?: Record<string, unknown>; overrides?: Partial<WordPressOnLambdaProps>; log?: (line: string) => void } = {},
@@ -158,6 +176,7 @@ export async function buildApp(
   const { wordpressSource, ...props } = propsFromContext(ctx);
   const wordpressZip =
     options.overrides?.wordpressZip ?? (await resolveWordPressAsset({ source: wordpressSource, log: options.log ?? ((l) => console.error(l)) })).zip;
+  const relayZip = options.overrides?.relayZip ?? (await relayZipForSynth());
   const account = text(ctx, 'account');
   const region = text(ctx, 'region');
   // Without account/region the stack is environment-agnostic: synth needs no credentials.
@@ -165,7 +184,7 @@ export async function buildApp(
     description: 'WordPress on AWS Lambda with lamphp (PHP as WebAssembly on Node.js)',
     env: account !== undefined && region !== undefined ? { account, region } : undefined,
   });
-  const site = new WordPressOnLambda(stack, 'WordPress', { ...props, wordpressZip, ...options.overrides });
+  const site = new WordPressOnLambda(stack, 'WordPress', { ...props, wordpressZip, relayZip, ...options.overrides });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack, site };
 }

@@ -4,6 +4,10 @@
  * never keep a second copy of a name. Documented in infra/README.md ("Runtime contract").
  */
 import { readFileSync } from 'node:fs';
+import { FAILED_PREFIX, JOBS_PREFIX, OUTBOX_PREFIX, SENT_PREFIX } from '../bridge/outbox/job.ts';
+import { FAILED_JOB_EVENT } from '../bridge/outbox/relay.ts';
+import { INCOMING_PREFIX } from '../bridge/uploads/direct.ts';
+import { RELAY_HANDLER } from '../layer/relay.ts';
 
 /** Header CloudFront adds on every origin request; the bridge's default LAMPHP_ORIGIN_SECRET_HEADER. */
 export const ORIGIN_SECRET_HEADER = 'x-lamphp-origin-secret';
@@ -36,6 +40,18 @@ export function accessPointPath(siteId: string): string {
 export const UPLOADS_PREFIX = 'wp-content/uploads/';
 /** The CloudFront path pattern of the uploads bucket (the same prefix). */
 export const UPLOADS_PATH_PATTERN = `${UPLOADS_PREFIX}*`;
+/** Where a browser's direct upload waits (bucket root, outside every CloudFront path) until the function moves it. */
+export { INCOMING_PREFIX };
+
+/**
+ * The outbox at the uploads bucket's root (bridge/outbox/job.ts): jobs the function writes,
+ * sent-markers (claims) and failed jobs the relay writes. Outside every CloudFront path.
+ */
+export const OUTBOX = { prefix: OUTBOX_PREFIX, jobs: JOBS_PREFIX, sent: SENT_PREFIX, failed: FAILED_PREFIX, jobSuffix: '.json' } as const;
+/** The relay function's handler in the zip `lamphp relay build` writes (runtime/relay/handler.ts). */
+export { RELAY_HANDLER };
+/** The `event` field of the relay's log line for a job moved to failed/: what the stack's alarm counts. */
+export const RELAY_FAILED_EVENT = FAILED_JOB_EVENT;
 
 /** `nodejs24.x` starts lamphp from the layer through this wrapper; the function's own handler never runs. */
 export const EXEC_WRAPPER = '/opt/lamphp/bootstrap';
@@ -74,7 +90,9 @@ export const ENV = {
   uploadsBucket: 'LAMPHP_UPLOADS_BUCKET',
   uploadsPrefix: 'LAMPHP_UPLOADS_PREFIX',
   uploadsUrl: 'LAMPHP_UPLOADS_URL',
-  cdnInvalidation: 'LAMPHP_CDN_INVALIDATION',
+  awsRoute: 'LAMPHP_AWS_ROUTE',
+  mailTransport: 'LAMPHP_MAIL_TRANSPORT',
+  mailFrom: 'LAMPHP_MAIL_FROM',
   dbHost: 'DB_HOST',
   dbName: 'DB_NAME',
   dbUser: 'DB_USER',

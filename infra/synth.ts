@@ -1,7 +1,8 @@
 /**
  * `npm run infra:synth`: synthesizes the app into infra/cdk.out (offline, no credentials) and
  * regenerates the committed reference template infra/template/wordpress-on-lambda.template.json
- * (default configuration, placeholder layer, so it changes only when the infrastructure does).
+ * (default configuration, placeholder layer, relay and WordPress, so it changes only when the
+ * infrastructure does). The deployable assembly carries the relay built from this checkout.
  * Extra `-c key=value` arguments are passed as context to the infra/cdk.out synthesis.
  * Fails when cdk-nag AwsSolutions reports an unacknowledged error.
  */
@@ -21,6 +22,14 @@ export function writePlaceholderLayer(dir: string): string {
   const file = path.join(dir, 'lamphp-layer-placeholder.zip');
   const bootstrap = new TextEncoder().encode('#!/bin/sh\necho "placeholder layer: build the real one with lamphp layer build" >&2\nexit 1\n');
   fs.writeFileSync(file, zipSync({ 'lamphp/bootstrap': [bootstrap, { mtime: new Date('2000-01-01T00:00:00Z'), os: 3, attrs: 0o755 << 16 }] }));
+  return file;
+}
+
+/** A byte-identical stand-in for the relay zip, for the reference template. */
+export function writePlaceholderRelay(dir: string): string {
+  const file = path.join(dir, 'lamphp-relay-placeholder.zip');
+  const code = new TextEncoder().encode('export const handler = async () => { throw new Error("placeholder relay: build the real one with lamphp relay build"); };\n');
+  fs.writeFileSync(file, zipSync({ 'index.mjs': [code, { mtime: new Date('2000-01-01T00:00:00Z'), os: 3, attrs: 0o644 << 16 }] }));
   return file;
 }
 
@@ -49,12 +58,13 @@ export async function synthesize(argv: string[] = []): Promise<{ outdir: string;
   try {
     const placeholder = writePlaceholderLayer(tmp);
     const placeholderWordPress = writePlaceholderWordPress(tmp);
+    const placeholderRelay = writePlaceholderRelay(tmp);
 
     // 1. The reference template: default configuration, placeholder layer and WordPress.
     const reference = await buildApp({
       outdir: path.join(tmp, 'reference'),
       context: {},
-      overrides: { layerZip: placeholder, wordpressZip: placeholderWordPress },
+      overrides: { layerZip: placeholder, wordpressZip: placeholderWordPress, relayZip: placeholderRelay },
     });
     const referenceAssembly = reference.app.synth();
     assertNagClean('the reference template', reference.app);

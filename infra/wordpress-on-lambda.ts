@@ -4,12 +4,13 @@
  *   CloudFront ─► front door (Function URL | HTTP API | ALB) ─► Lambda (nodejs24.x + lamphp layer)    SiteCdn, SiteFunction
  *        │                                                        ├─ EFS access point at /mnt/wordpress    SiteStorage
  *        └─ wp-content/uploads/* ─► S3 (OAC) ◄── uploads sync ────┤                                        SiteStorage
+ *                                   S3 .lamphp-outbox/jobs/ ◄─────┤ (jobs for SES, CloudFront) ─► relay    SiteRelay, SiteMail
  *                                                                 └─ MySQL (RDS | Aurora, RDS Proxy) or SQLite on EFS   SiteDatabase
  *   VPC: SiteNetwork · install, WP-Cron, alarms: SiteOperations
  *
  * What the runtime relies on (names, paths, event shapes) is in infra/contracts.ts.
  */
-import { CfnOutput, type Duration } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type Duration } from 'aws-cdk-lib';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -20,10 +21,12 @@ import { ARCHES, DEFAULT_PHP_VERSION, zipName } from '../layer/contents.ts';
 import { frontDoorTimeout, SiteCdn, type FrontDoor } from './constructs/cdn.ts';
 import { keepFlatLogicalIds } from './constructs/concern.ts';
 import { SiteDatabase } from './constructs/database.ts';
+import { SiteMail } from './constructs/mail.ts';
 import { acknowledge } from './constructs/nag.ts';
 import { SiteNetwork, type SiteNetworkProps } from './constructs/network.ts';
 import { SiteOperations } from './constructs/operations.ts';
-import { SiteFunction } from './constructs/site-function.ts';
+import { SiteRelay } from './constructs/relay.ts';
+import { SiteFunction, type AwsRoute } from './constructs/site-function.ts';
 import { SiteStorage } from './constructs/storage.ts';
 
 export type DatabaseKind = 'mysql' | 'aurora' | 'sqlite';
@@ -58,6 +61,18 @@ export interface WordPressOnLambdaProps extends Omit<SiteNetworkProps, 'database
    * resolves one: a given zip or folder, the project's cached copy, or the pinned release).
    */
   readonly wordpressZip: string;
+  /** The outbox relay's code: the zip `lamphp relay build` writes (app.ts builds it at synth). */
+  readonly relayZip: string;
+  /**
+   * The Amazon SES identity WordPress sends mail from: a domain (`example.com`) or an address.
+   * The stack creates it (printing the DNS records or the verification step) unless
+   * `sesIdentityExists`. Without one the site sends no mail (wp_mail() returns false, logged).
+   */
+  readonly sesIdentity?: string;
+  /** The sender address, within the identity. @default the identity's address, or `wordpress@<domain>` */
+  readonly mailFrom?: string;
+  /** The SES identity is already verified in this account and region: only use it. @default false */
+  readonly sesIdentityExists?: boolean;
   /** Name of this site; the EFS access point is `/roots/wp-lambda-<siteId>`. @default the construct id, lower-cased */
   readonly siteId?: string;
   /** Custom domain served by CloudFront (needs certificateArn); also LAMPHP_CANONICAL_HOST. */
@@ -87,6 +102,16 @@ export interface WordPressOnLambdaProps extends Omit<SiteNetworkProps, 'database
   readonly logRetention?: logs.RetentionDays;
   /** @default cloudfront.PriceClass.PRICE_CLASS_100 */
   readonly priceClass?: cloudfront.PriceClass;
+}
+
+/**
+ * CDK's handler for the bucket notification (Custom::S3BucketNotifications, one per stack, at its
+ * root): its findings, acknowledged with the reason.
+ */
+function acknowledgeNotificationsHandler(scope: Construct): void {
+  const handler = Stack.of(scope).node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');
+  const role = handler?.node.tryFindChild('Role');
+  acknowledge(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', "CDK's bucket-notification handler (s3:PutBucketNotification on the uploads bucket, during deploys) writes only its own CloudWatch logs with it.");
 }
 
 /** What `lamphp layer build` writes by default (its default PHP version, both architectures). */
@@ -119,6 +144,9 @@ function refuseMismatches(props: WordPressOnLambdaProps): void {
   if (props.databaseInstanceType !== undefined && props.database !== 'mysql') {
     refuse('databaseInstanceType applies to the mysql database only (aurora scales in ACU).');
   }
+  if (props.sesIdentity === undefined && (props.mailFrom !== undefined || props.sesIdentityExists !== undefined)) {
+    refuse('mailFrom and sesIdentityExists need sesIdentity: the SES domain or address WordPress sends mail from.');
+  }
 }
 
 export class WordPressOnLambda extends Construct {
@@ -129,6 +157,10 @@ export class WordPressOnLambda extends Construct {
   readonly site: SiteFunction;
   readonly cdn: SiteCdn;
   readonly operations: SiteOperations;
+  readonly relay: SiteRelay;
+  readonly mail?: SiteMail;
+  /** How the function's SES and CloudFront jobs leave: `outbox` in the sqlite shape (no route but S3), else `direct`. */
+  readonly awsRoute: AwsRoute;
 
   constructor(scope: Construct, id: string, props: WordPressOnLambdaProps) {
     super(scope, id);
@@ -174,6 +206,11 @@ export class WordPressOnLambda extends Construct {
         deletionProtection: props.deletionProtection,
       });
     }
+    // The sqlite VPC has no NAT gateway and no interface endpoint: jobs go through the outbox.
+    this.awsRoute = kind === 'sqlite' ? 'outbox' : 'direct';
+    if (props.sesIdentity !== undefined) {
+      this.mail = new SiteMail(this, 'Mail', { identity: props.sesIdentity, from: props.mailFrom, identityExists: props.sesIdentityExists });
+    }
     this.site = new SiteFunction(this, 'Site', {
       network: this.network,
       storage: this.storage,
@@ -189,7 +226,10 @@ export class WordPressOnLambda extends Construct {
       timeout: props.timeout,
       domainName: props.domainName,
       logRetention: props.logRetention,
+      awsRoute: this.awsRoute,
+      mailFrom: this.mail?.from,
     });
+    if (this.awsRoute === 'direct') this.mail?.grantSend(this.site.function);
     this.cdn = new SiteCdn(this, 'Cdn', {
       frontDoor,
       network: this.network,
@@ -202,6 +242,7 @@ export class WordPressOnLambda extends Construct {
       certificateArn: props.certificateArn,
       logRetention: props.logRetention,
       priceClass: props.priceClass,
+      awsRoute: this.awsRoute,
     });
     this.operations.operate(this.site, {
       siteUrl: this.cdn.siteUrl,
@@ -213,6 +254,21 @@ export class WordPressOnLambda extends Construct {
       cronRate: props.cronRate,
       alarmEmail: props.alarmEmail,
     });
+    // In every shape: the outbox route needs it; with a direct route it still performs jobs a
+    // failed direct call could not (lamphp outbox retry) and costs nothing while idle.
+    this.relay = new SiteRelay(this, 'Relay', {
+      storage: this.storage,
+      siteId,
+      distribution: this.cdn.distribution,
+      alarmTopic: this.operations.alarmTopic,
+      relayZip: props.relayZip,
+      mail: this.mail,
+      logRetention: props.logRetention,
+    });
+    acknowledgeNotificationsHandler(this);
+    // The install sends mail and invalidates (in the sqlite shape through the outbox): the relay and
+    // the bucket's notification must exist by then, or its jobs wait for the sweep.
+    this.operations.install.node.addDependency(this.relay, this.storage.uploadsBucket.node.findChild('Notifications'));
 
     new CfnOutput(this, 'SiteUrl', { value: this.cdn.siteUrl });
     new CfnOutput(this, 'DistributionDomainName', { value: this.cdn.distribution.distributionDomainName });

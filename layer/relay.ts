@@ -51,7 +51,10 @@ export async function buildRelay(options: { outDir?: string; sourceDir?: string;
   const zip = reproducibleZip(withDirectories([{ name: 'index.mjs', data: bundle, mode: 0o644 }]));
   fs.mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, RELAY_ZIP);
-  fs.writeFileSync(file, zip);
+  // Replaced in one step: a synthesis reading the zip while another build writes it sees one whole zip.
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  fs.writeFileSync(tmp, zip);
+  fs.renameSync(tmp, file);
   print(`relay: ${file} (${(zip.length / 1024).toFixed(0)} KB zipped, index.mjs ${(bundle.length / 1024).toFixed(0)} KB; handler ${RELAY_HANDLER}, nodejs24.x)`);
   return { zip: file, bytes: zip.length, bundleBytes: bundle.length };
 }

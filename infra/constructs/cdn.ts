@@ -7,7 +7,7 @@
  *   wp-admin/*, wp-login.php                                  never cached
  *   everything else                                           origin Cache-Control, WordPress cookies in the key
  */
-import { Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -19,6 +19,7 @@ import { LambdaTarget } from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { ORIGIN_SECRET_HEADER, PARAMETERS, UPLOADS_PATH_PATTERN, VIEWER_ADDRESS_HEADER, VIEWER_HOST_FUNCTION } from '../contracts.ts';
@@ -27,7 +28,7 @@ import { personalCookieNames } from '../../bridge/wordpress/wp-config.ts';
 import { acknowledge } from './nag.ts';
 import { globalName, parameterName } from './names.ts';
 import type { OriginSecret } from './operations.ts';
-import type { SiteFunction } from './site-function.ts';
+import type { AwsRoute, SiteFunction } from './site-function.ts';
 import type { SiteNetwork } from './network.ts';
 import type { SiteStorage } from './storage.ts';
 
@@ -64,6 +65,8 @@ export interface SiteCdnProps {
   readonly logRetention?: logs.RetentionDays;
   /** @default cloudfront.PriceClass.PRICE_CLASS_100 */
   readonly priceClass?: cloudfront.PriceClass;
+  /** `direct`: the function invalidates the distribution itself (it has a route to the API); `outbox`: the relay does. */
+  readonly awsRoute: AwsRoute;
 }
 
 export class SiteCdn extends Concern {
@@ -114,14 +117,22 @@ export class SiteCdn extends Concern {
         if (permission.action === 'lambda:InvokeFunctionUrl' || permission.invokedViaFunctionUrl === true) this.distribution.node.addDependency(permission);
       }
     }
-    // With ListBucket S3 answers a missing upload with 404 instead of 403; only for this
-    // distribution, and CloudFront only ever asks for single keys, so nothing can be listed.
+    // The distribution reads the uploads prefix and nothing else of the bucket: the outbox
+    // (`.lamphp-outbox/`, a password reset link in a mail job) and direct uploads waiting at the
+    // bucket's root are out of its reach whatever path a viewer asks for. With ListBucket under
+    // that prefix S3 answers a missing upload with 404 instead of 403 (S3 checks the listing
+    // right with the key as s3:prefix); CloudFront only ever asks for single keys.
+    const sourceArn = { StringEquals: { 'AWS:SourceArn': this.distribution.distributionArn } };
+    const cloudFront = new iam.ServicePrincipal('cloudfront.amazonaws.com');
+    props.storage.uploadsBucket.addToResourcePolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [props.storage.uploadsBucket.arnForObjects(UPLOADS_PATH_PATTERN)], principals: [cloudFront], conditions: sourceArn }),
+    );
     props.storage.uploadsBucket.addToResourcePolicy(
       new iam.PolicyStatement({
         actions: ['s3:ListBucket'],
         resources: [props.storage.uploadsBucket.bucketArn],
-        principals: [new iam.ServicePrincipal('cloudfront.amazonaws.com')],
-        conditions: { StringEquals: { 'AWS:SourceArn': this.distribution.distributionArn } },
+        principals: [cloudFront],
+        conditions: { ...sourceArn, StringLike: { 's3:prefix': UPLOADS_PATH_PATTERN } },
       }),
     );
     this.siteUrl = `https://${props.domainName ?? this.distribution.distributionDomainName}`;
@@ -132,17 +143,19 @@ export class SiteCdn extends Concern {
       stringValue: this.distribution.distributionId,
       description: 'CloudFront distribution in front of this WordPress site',
     });
-    // A separate policy, not the role's default one: the function must not depend on the
-    // distribution, which depends on the function's URL.
-    new iam.Policy(this, 'InvalidationPolicy', {
-      roles: [fn.role!],
-      statements: [
-        new iam.PolicyStatement({
-          actions: ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'],
-          resources: [this.distribution.distributionArn],
-        }),
-      ],
-    });
+    if (props.awsRoute === 'direct') {
+      // A separate policy, not the role's default one: the function must not depend on the
+      // distribution, which depends on the function's URL. (With the outbox route the relay invalidates.)
+      new iam.Policy(this, 'InvalidationPolicy', {
+        roles: [fn.role!],
+        statements: [
+          new iam.PolicyStatement({
+            actions: ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'],
+            resources: [this.distribution.distributionArn],
+          }),
+        ],
+      });
+    }
     this.acknowledgeFindings(props);
   }
 
@@ -269,8 +282,17 @@ export class SiteCdn extends Concern {
       functionAssociations,
       compress: true,
     };
+    // The bucket as a reference: CDK would grant the distribution every object of it (`/*`);
+    // the constructor grants the uploads prefix only.
+    const bucket = props.storage.uploadsBucket;
+    const uploadsBucket = s3.Bucket.fromBucketAttributes(this, 'UploadsOriginBucket', {
+      bucketArn: bucket.bucketArn,
+      bucketName: bucket.bucketName,
+      bucketRegionalDomainName: bucket.bucketRegionalDomainName,
+    });
+    Annotations.of(this).acknowledgeWarning('@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac', 'SiteCdn grants the distribution the uploads prefix in the bucket policy itself.');
     const uploads: cloudfront.BehaviorOptions = {
-      origin: origins.S3BucketOrigin.withOriginAccessControl(props.storage.uploadsBucket, {
+      origin: origins.S3BucketOrigin.withOriginAccessControl(uploadsBucket, {
         originAccessControl: new cloudfront.S3OriginAccessControl(this, 'UploadsAccessControl', {
           originAccessControlName: name('uploads', 64),
           description: 'CloudFront reads the uploads bucket of this WordPress site',

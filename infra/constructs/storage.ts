@@ -9,13 +9,17 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as efs from 'aws-cdk-lib/aws-efs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { ACCESS_POINT_PERMISSIONS, POSIX_USER, accessPointPath } from '../contracts.ts';
+import { ACCESS_POINT_PERMISSIONS, OUTBOX, POSIX_USER, accessPointPath } from '../contracts.ts';
 import { Concern } from './concern.ts';
 import { acknowledge } from './nag.ts';
 import type { SiteNetwork } from './network.ts';
 
 /** Days an overwritten or deleted upload stays recoverable as a noncurrent version. */
 export const UPLOAD_VERSIONS_KEPT_DAYS = 30;
+/** Days the outbox's sent-markers are kept (a duplicate notification arrives within minutes, a retry within 6 hours). */
+export const OUTBOX_SENT_MARKER_DAYS = 7;
+/** Days old versions of outbox objects are kept: a deleted job still holds its mail (a password reset link). */
+export const OUTBOX_VERSIONS_KEPT_DAYS = 1;
 
 export interface SiteStorageProps {
   readonly network: SiteNetwork;
@@ -66,6 +70,9 @@ export class SiteStorage extends Concern {
           expiredObjectDeleteMarker: true,
           abortIncompleteMultipartUploadAfter: Duration.days(7),
         },
+        // The outbox (bridge/outbox/job.ts): where S3 applies both rules, the shorter expiry wins.
+        { id: 'expire-outbox-sent-markers', prefix: OUTBOX.sent, expiration: Duration.days(OUTBOX_SENT_MARKER_DAYS) },
+        { id: 'expire-old-outbox-versions', prefix: OUTBOX.prefix, noncurrentVersionExpiration: Duration.days(OUTBOX_VERSIONS_KEPT_DAYS), expiredObjectDeleteMarker: true },
       ],
       removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });

@@ -16,7 +16,7 @@ import type { FileAsset } from './assembly.ts';
 import { readBody, serveEndpoint } from './endpoint.ts';
 import { evaluate, type PolicyDocument, type Principal } from './iam.ts';
 import { physicalName, type ResourceModule } from './resource.ts';
-import { addConditionalWrites } from './s3-conditional-writes.ts';
+import { addS3Semantics } from './s3rver-semantics.ts';
 import type { Twin } from './twin.ts';
 
 interface S3rverInstance {
@@ -83,7 +83,7 @@ export async function startS3(twin: Twin): Promise<S3Service> {
   const dir = twin.dir('s3');
   const internalAddress = twin.network.address('s3-storage');
   const server = new S3rver({ port: 0, address: internalAddress, silent: true, directory: dir });
-  addConditionalWrites(server as unknown as Parameters<typeof addConditionalWrites>[0]);
+  addS3Semantics(server as unknown as Parameters<typeof addS3Semantics>[0]);
   const { port } = await server.run();
   const internal = `http://${internalAddress}:${port}`;
   const policies = new Map<string, PolicyDocument | undefined>();

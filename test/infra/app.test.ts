@@ -11,7 +11,7 @@ import { TEMPLATE_PATH } from '../../infra/synth.ts';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { CDK_JSON, FLAG_EXCEPTIONS, readCdkJson, renderCdkJson } from '../../infra/feature-flags.ts';
 import { WordPressOnLambda } from '../../infra/wordpress-on-lambda.ts';
-import { auroraInExistingVpc, bareStack, placeholderLayer, placeholderWordPress, synth, type Json, type SiteProps } from './support.ts';
+import { auroraInExistingVpc, bareStack, placeholderLayer, placeholderRelay, placeholderWordPress, synth, type Json, type SiteProps } from './support.ts';
 
 const SHAPES: Record<string, SiteProps> = {
   'sqlite-function-url': { database: 'sqlite', frontDoor: 'function-url' },
@@ -65,8 +65,8 @@ describe('the app', () => {
   it('refuses a domain without certificate and a malformed siteId', () => {
     const stack = bareStack();
     const layerZip = placeholderLayer();
-    expect(() => new WordPressOnLambda(stack, 'A', { database: 'sqlite', layerZip, wordpressZip: placeholderWordPress(), domainName: 'x.example.com' })).toThrow(/certificateArn/);
-    expect(() => new WordPressOnLambda(stack, 'B', { database: 'sqlite', layerZip, wordpressZip: placeholderWordPress(), siteId: 'My Site' })).toThrow(/siteId/);
+    expect(() => new WordPressOnLambda(stack, 'A', { database: 'sqlite', layerZip, wordpressZip: placeholderWordPress(), relayZip: placeholderRelay(), domainName: 'x.example.com' })).toThrow(/certificateArn/);
+    expect(() => new WordPressOnLambda(stack, 'B', { database: 'sqlite', layerZip, wordpressZip: placeholderWordPress(), relayZip: placeholderRelay(), siteId: 'My Site' })).toThrow(/siteId/);
   });
 
   it('cdk.json sets the installed aws-cdk-lib\'s recommended feature flags, but the exceptions it explains', () => {

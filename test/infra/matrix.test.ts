@@ -10,18 +10,23 @@ import type { Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, CONTEXT_KEYS } from '../../infra/app.ts';
+import { buildApp, CONTEXT_KEYS, relayZipForSynth } from '../../infra/app.ts';
+import { RELAY_HANDLER } from '../../infra/contracts.ts';
 import { resolveWordPressAsset } from '../../infra/wordpress-asset.ts';
 import { placeholderLayer, scratch, type Json } from './support.ts';
 
 let wordpressZip: string;
+/** The relay zip the synthesis built (dist/lamphp-relay.zip, as `lamphp relay build` writes it). */
+let relayZip: Buffer;
 beforeAll(async () => {
   wordpressZip = (await resolveWordPressAsset({ download: false })).zip;
+  relayZip = fs.readFileSync(await relayZipForSynth());
 });
 
 interface Built {
   json: Json;
   stack: Stack;
+  outdir: string;
 }
 
 /** Synthesizes the app for `context`; fails on any unacknowledged cdk-nag error. */
@@ -31,7 +36,7 @@ async function deploy(context: Record<string, unknown>, overrides: { wordpressZi
   const assembly = app.synth();
   const errors = new AwsSolutionsChecks().validateScope(app).violations.filter((v) => v.severity === 'error');
   expect(errors.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(' ')}`)).toEqual([]);
-  return { json: assembly.getStackByName(stack.stackName).template as Json, stack };
+  return { json: assembly.getStackByName(stack.stackName).template as Json, stack, outdir };
 }
 
 const byType = (json: Json, type: string) => Object.values(json.Resources as Record<string, Json>).filter((r) => r.Type === type);
@@ -43,7 +48,7 @@ const FRONT_DOORS = ['function-url', 'http-api', 'alb'] as const;
 
 describe('each database × each front door', () => {
   it.each(DATABASES.flatMap((d) => FRONT_DOORS.map((f) => [d, f] as const)))('%s behind %s synthesizes, cdk-nag clean, with WordPress as its asset', async (database, frontDoor) => {
-    const { json } = await deploy({ database, frontDoor });
+    const { json, outdir } = await deploy({ database, frontDoor });
     const [install] = byType(json, 'Custom::LamphpInstall');
     expect(install!.Properties.AssetKey).toMatch(/^[0-9a-f]{64}\.zip$/);
     expect(byType(json, 'AWS::RDS::DBProxy')).toHaveLength(database === 'sqlite' ? 0 : 1);
@@ -51,6 +56,12 @@ describe('each database × each front door', () => {
     expect(byType(json, 'AWS::Lambda::Url')).toHaveLength(frontDoor === 'function-url' ? 1 : 0);
     expect(byType(json, 'AWS::ApiGatewayV2::Api')).toHaveLength(frontDoor === 'http-api' ? 1 : 0);
     expect(byType(json, 'AWS::CloudFront::VpcOrigin')).toHaveLength(frontDoor === 'alb' ? 1 : 0);
+    // The outbox relay in every shape, its code the zip `lamphp relay build` writes (built at synth).
+    const relays = byType(json, 'AWS::Lambda::Function').filter((f) => f.Properties.Handler === RELAY_HANDLER && f.Properties.Code.S3Key);
+    expect(relays).toHaveLength(2);
+    const [key, ...others] = new Set(relays.map((f) => f.Properties.Code.S3Key as string));
+    expect(others).toEqual([]);
+    expect(fs.readFileSync(path.join(outdir, `asset.${key!.replace(/\.zip$/, '')}.zip`)).equals(relayZip)).toBe(true);
   });
 });
 
@@ -84,6 +95,15 @@ const KEYS: [string, Record<string, unknown>, (b: Built) => void][] = [
   }],
   ['domainName, certificateArn', { domainName: 'blog.example.com', certificateArn: CERT }, ({ json }) =>
     expect(byType(json, 'AWS::CloudFront::Distribution')[0]!.Properties.DistributionConfig.Aliases).toEqual(['blog.example.com'])],
+  ['sesIdentity', { sesIdentity: 'example.com' }, ({ json }) => {
+    expect(byType(json, 'AWS::SES::EmailIdentity')[0]!.Properties.EmailIdentity).toBe('example.com');
+    expect(env(json)).toMatchObject({ LAMPHP_MAIL_TRANSPORT: 'ses', LAMPHP_MAIL_FROM: 'wordpress@example.com', LAMPHP_AWS_ROUTE: 'outbox' });
+  }],
+  ['mailFrom', { sesIdentity: 'example.com', mailFrom: 'blog@example.com' }, ({ json }) => expect(env(json).LAMPHP_MAIL_FROM).toBe('blog@example.com')],
+  ['sesIdentityExists', { sesIdentity: 'example.com', sesIdentityExists: 'true' }, ({ json }) => {
+    expect(byType(json, 'AWS::SES::EmailIdentity')).toEqual([]);
+    expect(JSON.stringify(json)).toContain(':identity/example.com');
+  }],
   ['alarmEmail', { alarmEmail: 'ops@example.com' }, ({ json }) => expect(byType(json, 'AWS::SNS::Subscription')[0]!.Properties.Endpoint).toBe('ops@example.com')],
   ['logRetentionDays', { logRetentionDays: '90' }, ({ json }) => expect(byType(json, 'AWS::Logs::LogGroup').every((g) => g.Properties.RetentionInDays === 90)).toBe(true)],
   ['stackName, account, region', { stackName: 'MyBlog', account: '123456789012', region: 'eu-west-1' }, ({ stack }) => {
@@ -136,6 +156,9 @@ describe('combinations the stack refuses, with their message', () => {
     ['an unknown database', { database: 'postgres' }, /"database" must be one of sqlite, mysql, aurora/],
     ['a misspelt key', { databse: 'mysql' }, /Unknown context key "databse"; the keys are: database/],
     ['a negative rotation', { originSecretRotation: '-1' }, /"originSecretRotation" must be a number ≥ 0/],
+    ['a sender outside the SES identity', { sesIdentity: 'example.com', mailFrom: 'me@example.org' }, /not covered by the SES identity/],
+    ['mail settings without an SES identity', { mailFrom: 'me@example.com' }, /need sesIdentity/],
+    ['an SES identity that is neither a domain nor an address', { sesIdentity: 'localhost' }, /sesIdentity must be a domain/],
   ];
   it.each(refused)('%s', async (_what, context, message) => {
     await expect(deploy(context)).rejects.toThrow(message);

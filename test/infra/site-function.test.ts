@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readConfig } from '../../bridge/config.ts';
 import { DOCUMENT_ROOT, ENV, MOUNT_PATH, ORIGIN_SECRET_HEADER, SESSION_DIR, VIEWER_ADDRESS_HEADER } from '../../infra/contracts.ts';
 import { WordPressOnLambda } from '../../infra/wordpress-on-lambda.ts';
-import { bareStack, DOMAIN, functionEnv, ingressRules, logicalId, only, placeholderWordPress, resources, scratch, synth, wordpressFunction } from './support.ts';
+import { bareStack, DOMAIN, functionEnv, ingressRules, logicalId, only, placeholderWordPress, placeholderRelay, resources, scratch, synth, wordpressFunction } from './support.ts';
 
 const sqlite = () => synth({ database: 'sqlite' });
 
@@ -61,7 +61,9 @@ describe('SiteFunction', () => {
 
   it('zero fixed cost: WordPress knows it has no internet, its database is SQLite on EFS', () => {
     const env = functionEnv(sqlite());
-    expect(env).toMatchObject({ WP_HTTP_BLOCK_EXTERNAL: 'true', DISALLOW_FILE_MODS: 'true', LAMPHP_CDN_INVALIDATION: 'false' });
+    // Nor a route to SES or CloudFront: its jobs go through the outbox (test/infra/relay.test.ts).
+    expect(env).toMatchObject({ WP_HTTP_BLOCK_EXTERNAL: 'true', DISALLOW_FILE_MODS: 'true', LAMPHP_AWS_ROUTE: 'outbox' });
+    expect(env.LAMPHP_CDN_INVALIDATION).toBeUndefined();
     expect(env.DB_HOST).toBeUndefined();
     expect(env.LAMPHP_CANONICAL_HOST).toBeUndefined();
   });
@@ -115,6 +117,6 @@ describe('SiteFunction', () => {
   });
 
   it('refuses to synthesize without a layer zip, naming the command that builds it', () => {
-    expect(() => new WordPressOnLambda(bareStack(), 'A', { database: 'sqlite', wordpressZip: placeholderWordPress(), layerZip: path.join(scratch(), 'none.zip') })).toThrow(/lamphp layer build/);
+    expect(() => new WordPressOnLambda(bareStack(), 'A', { database: 'sqlite', wordpressZip: placeholderWordPress(), relayZip: placeholderRelay(), layerZip: path.join(scratch(), 'none.zip') })).toThrow(/lamphp layer build/);
   });
 });

@@ -63,6 +63,9 @@ describe('SiteStorage', () => {
         ExpiredObjectDeleteMarker: true,
         AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
       }),
+      // The outbox: sent-markers a week; a deleted job (a mail holds a password reset link) not a day longer.
+      { Id: 'expire-outbox-sent-markers', Status: 'Enabled', Prefix: '.lamphp-outbox/sent/', ExpirationInDays: 7 },
+      { Id: 'expire-old-outbox-versions', Status: 'Enabled', Prefix: '.lamphp-outbox/', NoncurrentVersionExpiration: { NoncurrentDays: 1 }, ExpiredObjectDeleteMarker: true },
     ]);
     const statements = only(json, 'AWS::S3::BucketPolicy')[1].Properties.PolicyDocument.Statement as Json[];
     expect(statements).toContainEqual(

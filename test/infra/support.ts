@@ -10,12 +10,12 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { expect } from 'vitest';
 import { WordPressOnLambda, type WordPressOnLambdaProps } from '../../infra/wordpress-on-lambda.ts';
-import { writePlaceholderLayer } from '../../infra/synth.ts';
+import { writePlaceholderLayer, writePlaceholderRelay } from '../../infra/synth.ts';
 import { writePlaceholderWordPress } from '../../infra/wordpress-asset.ts';
 import { readCdkJson } from '../../infra/feature-flags.ts';
 
 export type Json = Record<string, any>;
-export type SiteProps = Omit<WordPressOnLambdaProps, 'layerZip' | 'wordpressZip'> & { layerZip?: string; wordpressZip?: string };
+export type SiteProps = Omit<WordPressOnLambdaProps, 'layerZip' | 'wordpressZip' | 'relayZip'> & { layerZip?: string; wordpressZip?: string; relayZip?: string };
 
 export interface Synthesized {
   app: App;
@@ -43,6 +43,13 @@ export function placeholderLayer(): string {
   return layer;
 }
 
+let relay: string | undefined;
+/** A byte-stable stand-in for the relay zip (the option matrix builds the real one). */
+export function placeholderRelay(): string {
+  relay ??= writePlaceholderRelay(scratch());
+  return relay;
+}
+
 let wordpress: string | undefined;
 /** A tiny stand-in for the WordPress zip (the real one is staged once: see the option matrix). */
 export function placeholderWordPress(): string {
@@ -64,7 +71,7 @@ export function synth(props: SiteProps, stackName = 'LamphpWordPress', env?: { a
   if (hit) return hit;
   const app = newApp();
   const stack = new Stack(app, stackName, { env });
-  const site = new WordPressOnLambda(stack, 'WordPress', { layerZip: placeholderLayer(), wordpressZip: placeholderWordPress(), ...props });
+  const site = new WordPressOnLambda(stack, 'WordPress', { layerZip: placeholderLayer(), wordpressZip: placeholderWordPress(), relayZip: placeholderRelay(), ...props });
   app.synth();
   const template = Template.fromStack(stack);
   const result = { app, stack, site, template, json: template.toJSON() as Json };

@@ -1,7 +1,7 @@
 /**
  * A real S3-speaking server for tests: s3rver in-process, on a fixed port so it can be stopped
  * (S3 unreachable) and started again with its objects intact, with S3's conditional writes
- * added (infra/twin/s3-conditional-writes.ts).
+ * added (infra/twin/s3rver-semantics.ts).
  */
 import fs from 'node:fs';
 import net from 'node:net';
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '../../bridge/uploads/store.ts';
-import { addConditionalWrites } from '../../infra/twin/s3-conditional-writes.ts';
+import { addS3Semantics } from '../../infra/twin/s3rver-semantics.ts';
 
 interface S3rverInstance {
   run(): Promise<{ port: number }>;
@@ -53,7 +53,7 @@ export async function startS3(bucket = 'media'): Promise<TestS3> {
   const start = async () => {
     server = new S3rver({ port, address: '127.0.0.1', silent: true, directory, configureBuckets: [{ name: bucket }] });
     // S3's If-None-Match / If-Match on PUT, which s3rver lacks (the outbox relay's claims rely on them).
-    addConditionalWrites(server as unknown as Parameters<typeof addConditionalWrites>[0]);
+    addS3Semantics(server as unknown as Parameters<typeof addS3Semantics>[0]);
     await server.run();
   };
   const stop = async () => {
