@@ -1,11 +1,12 @@
 /**
  * One job, one API call, however many relay runs meet it: runs claim the job's sent-marker with
  * S3's conditional writes before calling SES or CloudFront (bridge/outbox/store.ts). Against
- * s3rver with the conditional writes S3 documents (infra/twin/s3-conditional-writes.ts) and the
+ * s3rver with the conditional writes S3 documents (infra/twin/s3rver-semantics.ts) and the
  * SigV4-checking SES and CloudFront stand-ins, which count every call that reaches them — so a
  * second call shows even where CloudFront's CallerReference would have made it harmless.
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
@@ -75,7 +76,7 @@ const callsFor = (job: Job) =>
     ? ses.sent.filter((m) => Buffer.from(m.raw).toString('latin1').includes(`Subject: ${job.mail.subject}\r`)).length
     : cloudFront.calls.filter((c) => c.callerReference === `lamphp-${job.id}`).length;
 
-describe("S3's conditional writes on s3rver", () => {
+describe("S3's semantics on s3rver: conditional writes, literal keys", () => {
   const put = (key: string, body: string, condition: { IfNoneMatch?: string; IfMatch?: string }) =>
     s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body, ...condition })).then(
       (out) => ({ status: 200, etag: out.ETag }),
@@ -93,6 +94,28 @@ describe("S3's conditional writes on s3rver", () => {
     expect(await put(key, 'three', { IfMatch: created.etag! })).toMatchObject({ status: 412 });
     expect(Buffer.from((await s3.get(key))!.bytes).toString()).toBe('two');
     expect(await put(`${key}-missing`, 'x', { IfMatch: created.etag! })).toMatchObject({ status: 404 });
+  });
+
+  it('a key with a .. segment is a name of its own, never a way to another object', async () => {
+    await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: 'secret/object', Body: 'secret' }));
+    const raw = (method: string, path: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        // The path as given (a URL string would be normalized by the client before it left).
+        const req = http.request({ host: '127.0.0.1', port: s3.port, path, method, agent: false }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        req.end(method === 'PUT' ? 'overwritten' : undefined);
+      });
+    for (const path of [`/${s3.bucket}/public/..%2fsecret/object`, `/${s3.bucket}/public/%2e%2e/secret/object`, `/${s3.bucket}/public/../secret/object`]) {
+      const got = await raw('GET', path);
+      expect(got.body, path).not.toContain('secret');
+      expect(got.status, path).toBe(404);
+      expect((await raw('PUT', path)).status, path).toBe(400);
+    }
+    expect(Buffer.from((await s3.get('secret/object'))!.bytes).toString()).toBe('secret');
   });
 
   it('of any number of concurrent conditional creates of one key, exactly one succeeds', async () => {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readZip, reproducibleZip } from '../layer/zip.ts';
-import { INSTALL_RESOURCE_TYPE } from '../infra/contracts.ts';
+import { INSTALL_RESOURCE_TYPE, OUTBOX } from '../infra/contracts.ts';
 import { startTwin, type TwinHandle } from '../infra/twin/index.ts';
 import { adminPassword, PIXEL_PNG, runJourney, type JourneyStep } from '../infra/twin/journey.ts';
 
@@ -37,9 +37,10 @@ beforeAll(async () => {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run "node scripts/system-packages.js".`);
   layerZip = inject('layer').zip;
   // Both configurations deploy at once; the SQLite one stops before its install so a visitor can come early.
+  // Mail on (an SES identity the template creates): sqlite sends through the outbox and the relay, MySQL directly.
   [sqlite, mysql] = await Promise.all([
-    startTwin({ context: { layerZip }, clock: 'manual', pauseBefore: [INSTALL_RESOURCE_TYPE], log: () => {} }),
-    startTwin({ context: { layerZip, database: 'mysql' }, clock: 'manual', log: () => {} }),
+    startTwin({ context: { layerZip, sesIdentity: 'example.com' }, clock: 'manual', pauseBefore: [INSTALL_RESOURCE_TYPE], log: () => {} }),
+    startTwin({ context: { layerZip, database: 'mysql', sesIdentity: 'example.com' }, clock: 'manual', log: () => {} }),
   ]);
   [steps, mysqlSteps] = await Promise.all([runJourney(sqlite), runJourney(mysql)]);
   browser = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
@@ -76,8 +77,45 @@ describe('the default stack (SQLite, Function URL) in the twin, with no internet
     for (const name of [/^home page/, /^a post/, /^log in/, /^wp-admin/]) passed(steps, name);
   });
 
-  it('shows a published post on the cached home page within its s-maxage, on the twin clock', () => {
+  it("sends a password reset through the outbox, the relay (from the bucket's notification) and SES, its link on the site's address", () => {
+    passed(steps, /password reset mail/);
+  });
+
+  it('shows a published post on the cached home page at once: the relay invalidated CloudFront, the clock never moved', () => {
     passed(steps, /publish a post/);
+  });
+
+  it('never lets a viewer reach .lamphp-outbox/ through CloudFront', () => {
+    passed(steps, /lamphp-outbox\/ is never reachable/);
+  });
+
+  it("runs the relay's sweep on the template's schedule, on the twin clock", () => {
+    passed(steps, /sweep runs on its schedule/);
+  });
+
+  it("a job failing every attempt (another distribution: IAM refuses it) — Lambda's two retries on the twin clock, then the on-failure function moves it to failed/", async () => {
+    const template = await sqlite.template();
+    const status = (await sqlite.status()).resources as { logicalId: string; ref: string }[];
+    const nameOf = (logicalId: string) => status.find((x) => x.logicalId === logicalId)!.ref;
+    const [config] = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && r.Properties.DestinationConfig);
+    const relay = nameOf(config.Properties.FunctionName.Ref);
+    const onFailure = nameOf(config.Properties.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0]);
+    const bucket = sqlite.outputs[Object.keys(sqlite.outputs).find((k) => /UploadsBucketName/.test(k))!]!;
+    const since = (await sqlite.status()).clock.now;
+    const id = `${Date.now().toString(36).padStart(9, '0')}-00000000000000ff`;
+    const job = { v: 1, id, kind: 'cdn-invalidation', createdAt: new Date().toISOString(), invalidation: { distributionId: 'ENOSUCHDISTRIBUTION', paths: ['/nowhere/'] } };
+    await sqlite.s3Put(bucket, `${OUTBOX.jobs}${id}.json`, JSON.stringify(job));
+    const failures = async () => (await sqlite.invocations(since)).filter((r) => r.function === relay && r.invoker === 's3' && r.outcome === 'error').length;
+    await expect.poll(failures, { timeout: 90_000 }).toBe(1);
+    await sqlite.advanceClock(60_001);
+    await expect.poll(failures, { timeout: 90_000 }).toBe(2);
+    await sqlite.advanceClock(120_001);
+    await expect.poll(failures, { timeout: 90_000 }).toBe(3);
+    await expect.poll(async () => (await sqlite.invocations(since)).some((r) => r.function === onFailure && r.invoker === 'destination' && r.outcome === 'success'), { timeout: 90_000 }).toBe(true);
+    expect(await sqlite.s3Keys(bucket, `${OUTBOX.jobs}${id}`)).toEqual([]);
+    const failed = JSON.parse((await sqlite.s3Object(bucket, `${OUTBOX.failed}${id}.json`))!.toString('utf8'));
+    expect(failed).toMatchObject({ id, invalidation: job.invalidation, failure: { condition: 'RetriesExhausted', attempts: 3, error: expect.stringMatching(/not authorized to perform: cloudfront:CreateInvalidation/) } });
+    expect((await sqlite.logs()).some((l) => l.message.includes('"event":"outbox-job-failed"'))).toBe(true);
   });
 
   it('serves an upload from the bucket through the uploads behavior', () => {
@@ -151,7 +189,8 @@ describe('the default stack (SQLite, Function URL) in the twin, with no internet
   it("runs WP-Cron on the template's schedule, reaps idle instances after the keep-alive, starts cold again", async () => {
     const since = (await sqlite.status()).clock.now;
     await sqlite.advanceClock(5 * 60_000 + 1);
-    await expect.poll(async () => (await sqlite.invocations(since)).some((r) => r.invoker === 'cron' && r.durationMs > 0), { timeout: 60_000 }).toBe(true);
+    const site = sqlite.outputs[Object.keys(sqlite.outputs).find((k) => /FunctionName/.test(k))!];
+    await expect.poll(async () => (await sqlite.invocations(since)).some((r) => r.function === site && r.invoker === 'cron' && r.durationMs > 0), { timeout: 60_000 }).toBe(true);
     // Cron runs still in flight finish first: only idle instances are reaped.
     await expect.poll(async () => Object.values(await sqlite.instances()).flat().every((i) => i.state === 'idle'), { timeout: 120_000 }).toBe(true);
     await sqlite.setKeepAlive(1000);
@@ -182,7 +221,7 @@ describe('the default stack (SQLite, Function URL) in the twin, with no internet
 });
 
 describe('the MySQL stack in the twin, against the machine MariaDB', () => {
-  it('installs and passes the whole first-visit journey: pages, login, publishing, uploads, the visitor\'s address, the password in no log', () => {
+  it("installs and passes the whole first-visit journey: pages, login, a reset mail sent directly through SES, publishing invalidated at once, uploads, the visitor's address, .lamphp-outbox/ out of reach, the password in no log", () => {
     expect(mysqlSteps.length).toBeGreaterThan(10);
     for (const s of mysqlSteps) expect(s.ok, `${s.name}: ${s.detail}`).toBe(true);
   });

@@ -50,6 +50,11 @@ try {
     await buildLayer({ print: () => {} });
   }
   if (values.check) {
+    // The check sends a password reset: mail needs an SES identity (the twin's SES takes the one the template creates).
+    if (!context.sesIdentity) {
+      context.sesIdentity = 'example.com';
+      say('checking with -c sesIdentity=example.com (mail through SES; give -c sesIdentity=… to choose)');
+    }
     const twin = await startTwin({ context, clock: 'manual', pauseBefore: [INSTALL_RESOURCE_TYPE], echo: values.verbose, log: say });
     let steps;
     try {

@@ -19,6 +19,10 @@
  *   POST /internet {url, method, headers}
  *                                 a request from the internet to an address of the stack (e.g.
  *                                 the Function URL, bypassing CloudFront): status, headers, text
+ *   GET  /ses/messages            messages the SES stand-in accepted (raw MIME in base64)
+ *   GET  /s3/keys?bucket=B&prefix=P   keys of a bucket under a prefix
+ *   GET  /s3/object?bucket=B&key=K    an object's bytes (base64), or 404
+ *   PUT  /s3/object {bucket, key, content}   an object written as the bucket's owner (notifications follow)
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -30,7 +34,8 @@ import { distributions } from './cloudfront/resources.ts';
 import { writeIntoAccessPoint } from './efs.ts';
 import { readBody } from './endpoint.ts';
 import { lambdaService } from './lambda/functions.ts';
-import { publishAssets } from './s3.ts';
+import { publishAssets, s3Service } from './s3.ts';
+import { sesService } from './ses.ts';
 import { ssmService } from './ssm.ts';
 import type { Twin } from './twin.ts';
 
@@ -75,6 +80,18 @@ export async function serveControl(twin: Twin, socketPath: string, clock: Clock)
     },
     'GET /invalidations': async () => (await startCloudFrontApi(twin)).invalidations,
     'POST /internet': (b) => fromInternet(twin, b),
+    'GET /ses/messages': async () =>
+      (await sesService(twin)).sent.map((m) => ({ messageId: m.messageId, at: m.at, from: m.fromEmailAddress, to: m.destination.to, raw: Buffer.from(m.raw).toString('base64') })),
+    'GET /s3/keys': async (_b, q) => (await s3Service(twin)).list(q.get('bucket') ?? '', q.get('prefix') ?? ''),
+    'GET /s3/object': async (_b, q) => {
+      const body = await (await s3Service(twin)).get(q.get('bucket') ?? '', q.get('key') ?? '');
+      if (!body) throw Object.assign(new Error(`No object ${q.get('bucket')}/${q.get('key')}`), { status: 404 });
+      return { content: body.toString('base64') };
+    },
+    'PUT /s3/object': async (b) => {
+      await (await s3Service(twin)).putAsOwner(b.bucket, b.key, Buffer.from(b.content, 'base64'));
+      return { written: `${b.bucket}/${b.key}` };
+    },
     'POST /invalidate': async (b) => {
       let n = 0;
       for (const d of (await distributions(twin)).values()) n += d.cache.invalidate(b.paths ?? ['/*']);

@@ -136,13 +136,26 @@ export class Roles {
 /** Credentials the twin hands out (to a function's role, to CloudFront's OAC), keyed by access key id. */
 export class Credentials {
   private readonly byKey = new Map<string, Principal & { sourceArn?: string; account: string }>();
+  private readonly secrets = new Map<string, string>();
 
   issue(principal: Principal & { sourceArn?: string; account: string }): { accessKeyId: string; secretAccessKey: string; sessionToken: string } {
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
     const rand = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(Math.random() * alphabet.length)]).join('');
     const accessKeyId = `ASIA${rand(16)}`;
+    const secretAccessKey = rand(40);
     this.byKey.set(accessKeyId, principal);
-    return { accessKeyId, secretAccessKey: rand(40), sessionToken: rand(300) };
+    this.secrets.set(accessKeyId, secretAccessKey);
+    return { accessKeyId, secretAccessKey, sessionToken: rand(300) };
+  }
+
+  /** The secret of an issued access key: what a SigV4-verifying stand-in signs again with. */
+  secretOf(accessKeyId: string): string | undefined {
+    return this.secrets.get(accessKeyId);
+  }
+
+  /** The principal an issued access key belongs to. */
+  principalOfKey(accessKeyId: string): (Principal & { sourceArn?: string; account: string }) | undefined {
+    return this.byKey.get(accessKeyId);
   }
 
   /** Who signed a request: the access key id from a SigV4 Authorization header or presigned query. */

@@ -73,6 +73,14 @@ export interface TwinHandle {
   invalidate(paths: string[]): Promise<number>;
   /** Invalidations the stack made through the CloudFront API (e.g. after a publish). */
   invalidations(): Promise<InvalidationRecord[]>;
+  /** Messages the SES stand-in accepted; `raw` is the MIME message. */
+  sesMessages(): Promise<{ messageId: string; at: number; from: string; to: string[]; raw: Buffer }[]>;
+  /** Keys of a bucket under a prefix. */
+  s3Keys(bucket: string, prefix: string): Promise<string[]>;
+  /** An object's bytes, or undefined. */
+  s3Object(bucket: string, key: string): Promise<Buffer | undefined>;
+  /** Writes an object as the bucket's owner (its notifications follow, as in S3). */
+  s3Put(bucket: string, key: string, content: Buffer | string): Promise<void>;
   status(): Promise<any>;
   /** The template deployed last (what the bill and the replay read). */
   template(): Promise<any>;
@@ -208,6 +216,13 @@ export async function startTwin(options: StartTwinOptions = {}): Promise<TwinHan
     ssmParameter: (name) => call('GET', `/ssm/parameter?name=${encodeURIComponent(name)}`).catch(() => undefined),
     invalidate: async (paths) => (await call('POST', '/invalidate', { paths })).invalidated,
     invalidations: () => call('GET', '/invalidations'),
+    sesMessages: async () => ((await call('GET', '/ses/messages')) as { messageId: string; at: number; from: string; to: string[]; raw: string }[]).map((m) => ({ ...m, raw: Buffer.from(m.raw, 'base64') })),
+    s3Keys: (bucket, prefix) => call('GET', `/s3/keys?bucket=${encodeURIComponent(bucket)}&prefix=${encodeURIComponent(prefix)}`),
+    s3Object: async (bucket, key) => {
+      const r = await call('GET', `/s3/object?bucket=${encodeURIComponent(bucket)}&key=${encodeURIComponent(key)}`).catch(() => undefined);
+      return r ? Buffer.from(r.content, 'base64') : undefined;
+    },
+    s3Put: async (bucket, key, content) => void (await call('PUT', '/s3/object', { bucket, key, content: Buffer.from(content).toString('base64') })),
     status: () => call('GET', '/status'),
     template: () => call('GET', '/template'),
     fromInternet: (url, o = {}) => call('POST', '/internet', { url, ...o }),

@@ -10,7 +10,7 @@ import { physicalName, type ResourceModule } from './resource.ts';
 export const inert: ResourceModule = {
   types: [
     'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::InstanceProfile',
-    'AWS::Logs::LogGroup', 'AWS::CloudWatch::Alarm', 'AWS::CDK::Metadata',
+    'AWS::Logs::LogGroup', 'AWS::Logs::MetricFilter', 'AWS::CloudWatch::Alarm', 'AWS::CDK::Metadata',
     'AWS::SNS::Topic', 'AWS::SNS::Subscription', 'AWS::SNS::TopicPolicy',
     'AWS::Backup::BackupVault', 'AWS::Backup::BackupPlan', 'AWS::Backup::BackupSelection',
     'AWS::KMS::Key', 'AWS::KMS::Alias',

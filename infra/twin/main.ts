@@ -16,6 +16,7 @@ import { responseService } from './custom-resource.ts';
 import { startInvokeApi } from './lambda/invoke-api.ts';
 import { publishAssets, s3Service } from './s3.ts';
 import { secretsService } from './secrets-manager.ts';
+import { sesService } from './ses.ts';
 import { ssmService } from './ssm.ts';
 import { createTls } from './tls.ts';
 import { Twin } from './twin.ts';
@@ -63,7 +64,7 @@ process.on('SIGINT', () => void shutdown(0));
 try {
   await serveControl(twin, values['control-socket']!, clock);
   // AWS's APIs exist whatever the template creates: functions may call them.
-  await Promise.all([s3Service(twin), startInvokeApi(twin), ssmService(twin), secretsService(twin), responseService(twin), startCloudFrontApi(twin)]);
+  await Promise.all([s3Service(twin), startInvokeApi(twin), ssmService(twin), secretsService(twin), responseService(twin), startCloudFrontApi(twin), sesService(twin)]);
   const assembly = readAssembly(values.assembly!, values.stack);
   await publishAssets(twin, assembly.assets);
   const events = await twin.deploy(assembly);

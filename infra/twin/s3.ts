@@ -3,9 +3,12 @@
  * (`s3.<region>.amazonaws.com`, `<bucket>.s3.<region>.amazonaws.com`, HTTPS and HTTP) decides
  * who may do what, because s3rver enforces no policy: the bucket policy from the template and the
  * caller's identity policies are evaluated (infra/twin/iam.ts) with `aws:SecureTransport` and
- * the OAC's `AWS:SourceArn`; a missing object is 404 only for a caller allowed s3:ListBucket on
- * the bucket, 403 otherwise, as S3 answers
- * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, "Permissions").
+ * the OAC's `AWS:SourceArn`, and `s3:prefix` for a listing (its `prefix` parameter); a missing
+ * object is 404 only for a caller allowed s3:ListBucket on the bucket, 403 otherwise, as S3
+ * answers (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, "Permissions") —
+ * with the requested key as `s3:prefix`, so a listing right limited to a prefix gives 404 under
+ * that prefix only, as AWS does (Ceph's S3 gateway matched it: ceph/ceph#68577). PutObject's
+ * conditional writes (`If-None-Match`, `If-Match`) are S3's (s3rver-semantics.ts).
  * The CDK bootstrap bucket holds the assembly's file assets, published before a deploy.
  */
 import fs from 'node:fs';
@@ -28,9 +31,13 @@ const S3rver = createRequire(import.meta.url)('s3rver') as new (options: Record<
 export interface ObjectEvent {
   bucket: string;
   key: string;
-  /** `ObjectCreated:Put`, `ObjectRemoved:Delete`, … */
+  /** `ObjectCreated:Put`, `ObjectCreated:Copy`, `ObjectRemoved:Delete`, … */
   eventName: string;
   size?: number;
+  etag?: string;
+  /** Who wrote it: a role ARN, a service, or `anonymous`. */
+  principal: string;
+  sourceIp: string;
 }
 
 export interface S3Service {
@@ -40,6 +47,10 @@ export interface S3Service {
   setPolicy(bucket: string, policy: PolicyDocument | undefined): void;
   put(bucket: string, key: string, body: Uint8Array): Promise<void>;
   get(bucket: string, key: string): Promise<Buffer | undefined>;
+  /** Keys under a prefix (the service's own listing, no authorization). */
+  list(bucket: string, prefix: string): Promise<string[]>;
+  /** Writes an object as the bucket's owner would through S3's API: notifications follow. */
+  putAsOwner(bucket: string, key: string, body: Uint8Array): Promise<void>;
   /** Called after every successful object write or delete through the endpoint (bucket notifications). */
   onObjectEvent(listener: (e: ObjectEvent) => void): void;
   close(): Promise<void>;
@@ -110,6 +121,7 @@ export async function startS3(twin: Twin): Promise<S3Service> {
       const keys: Record<string, string> = { 'aws:SecureTransport': String(secure) };
       if (signer?.sourceArn) Object.assign(keys, { 'aws:SourceArn': signer.sourceArn, 'aws:SourceAccount': signer.account });
       if (signer?.kind === 'role') keys['aws:PrincipalArn'] = signer.id;
+      if (action === 's3:ListBucket' && url.searchParams.has('prefix')) keys['s3:prefix'] = url.searchParams.get('prefix')!;
       const body = await readBody(req);
       if (!policies.has(bucket)) return send(res, 404, xmlError('NoSuchBucket', 'The specified bucket does not exist'));
       if (decide(principal, action, resource, keys, bucket) !== 'allow') return send(res, 403, xmlError('AccessDenied', 'Access Denied'));
@@ -126,7 +138,7 @@ export async function startS3(twin: Twin): Promise<S3Service> {
       const out = upstream.body;
       if (upstream.status === 404 && key && (method === 'GET' || method === 'HEAD')) {
         // S3 tells a missing key from a forbidden one only to callers who may list the bucket.
-        if (decide(principal, 's3:ListBucket', `arn:aws:s3:::${bucket}`, keys, bucket) !== 'allow') {
+        if (decide(principal, 's3:ListBucket', `arn:aws:s3:::${bucket}`, { ...keys, 's3:prefix': key }, bucket) !== 'allow') {
           return send(res, 403, method === 'HEAD' ? '' : xmlError('AccessDenied', 'Access Denied'));
         }
       }
@@ -138,7 +150,16 @@ export async function startS3(twin: Twin): Promise<S3Service> {
       res.writeHead(upstream.status, responseHeaders);
       res.end(method === 'HEAD' ? undefined : out);
       if (upstream.status < 300 && key && (method === 'PUT' || method === 'DELETE' || method === 'POST')) {
-        const event = { bucket, key, eventName: method === 'DELETE' ? 'ObjectRemoved:Delete' : 'ObjectCreated:Put', size: body.length };
+        const created = method === 'POST' ? 'ObjectCreated:CompleteMultipartUpload' : req.headers['x-amz-copy-source'] ? 'ObjectCreated:Copy' : 'ObjectCreated:Put';
+        const event: ObjectEvent = {
+          bucket,
+          key,
+          eventName: method === 'DELETE' ? 'ObjectRemoved:Delete' : created,
+          size: body.length,
+          ...(typeof upstream.headers.etag === 'string' && { etag: upstream.headers.etag.replace(/"/g, '') }),
+          principal: principal.id,
+          sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        };
         for (const l of listeners) l(event);
       }
     })().catch((err) => send(res, 500, xmlError('InternalError', String((err as Error).message))));
@@ -171,6 +192,23 @@ export async function startS3(twin: Twin): Promise<S3Service> {
     async get(bucket, key) {
       const r = await storage(`${internal}/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`, 'GET');
       return r.status === 200 ? r.body : undefined;
+    },
+    async list(bucket, prefix) {
+      const keys: string[] = [];
+      let token = '';
+      do {
+        const r = await storage(`${internal}/${bucket}?list-type=2&prefix=${encodeURIComponent(prefix)}${token ? `&continuation-token=${encodeURIComponent(token)}` : ''}`, 'GET');
+        if (r.status !== 200) throw new Error(`s3rver could not list ${bucket}/${prefix}: ${r.status}`);
+        const xml = r.body.toString('utf8');
+        for (const m of xml.matchAll(/<Key>([^<]*)<\/Key>/g)) keys.push(m[1]!.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'"));
+        token = /<IsTruncated>true<\/IsTruncated>/.test(xml) ? (/<NextContinuationToken>([^<]*)</.exec(xml)?.[1] ?? '') : '';
+      } while (token);
+      return keys;
+    },
+    async putAsOwner(bucket, key, body) {
+      await service.put(bucket, key, body);
+      const event: ObjectEvent = { bucket, key, eventName: 'ObjectCreated:Put', size: body.length, principal: `arn:aws:iam::${twin.account}:root`, sourceIp: '127.0.0.1' };
+      for (const l of listeners) l(event);
     },
     onObjectEvent: (l) => void listeners.push(l),
     async close() {

@@ -1,16 +1,20 @@
 /**
- * S3's conditional writes for s3rver, which has none (3.7.1 honours conditional headers on GET
- * only): a PutObject with `If-None-Match: *` succeeds only if the key has no object, one with
- * `If-Match: <ETag>` only if the object's ETag is that one, else 412 PreconditionFailed — and
- * `If-Match` on a missing key is 404 NoSuchKey — as S3 documents
- * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html,
- * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html). Requests to one key run
- * one after the other, each until its response is sent: the check and the write are one step
- * (of two concurrent conditional creates exactly one wins), and a read never sees a write half
- * done — S3 replaces an object atomically, while s3rver truncates the file and rewrites it in
- * place. Installed as the first middleware of an s3rver instance before it runs; path-style
- * requests (`/<bucket>/<key>`), which is how the twin's S3 endpoint and the tests' clients
- * reach s3rver.
+ * What S3 does and s3rver (3.7.1) does not, added in front of an s3rver instance:
+ * - **Conditional writes** (s3rver honours conditional headers on GET only): a PutObject with
+ *   `If-None-Match: *` succeeds only if the key has no object, one with `If-Match: <ETag>` only if
+ *   the object's ETag is that one, else 412 PreconditionFailed — and `If-Match` on a missing key is
+ *   404 NoSuchKey (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html,
+ *   https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html).
+ * - **Atomic replacement**: requests to one key run one after the other, each until its response
+ *   is sent, so the check and the write are one step (of two concurrent conditional creates
+ *   exactly one wins) and a read never sees a write half done — S3 replaces an object atomically,
+ *   s3rver truncates the file and rewrites it in place.
+ * - **Literal keys**: S3 keys are names, `a/../b` is a key of its own; s3rver joins the key into a
+ *   file path, so `..` segments would reach other objects (even other buckets). A key with a `.` or
+ *   `..` segment is therefore never stored: reading one is 404 NoSuchKey (it cannot exist),
+ *   deleting one is S3's 204, writing one is refused with 400 naming this limit.
+ * Installed as the first middleware before the instance runs; path-style requests
+ * (`/<bucket>/<key>`), which is how the twin's S3 endpoint and the tests' clients reach s3rver.
  */
 
 interface KoaContext {
@@ -35,7 +39,7 @@ const NO_SUCH_KEY = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuch
 /** `"abc"` and `abc` name the same ETag. */
 const bare = (etag: string) => etag.trim().replace(/^W\//, '').replace(/^"|"$/g, '');
 
-export function addConditionalWrites(server: S3rverLike): void {
+export function addS3Semantics(server: S3rverLike): void {
   const tails = new Map<string, Promise<void>>();
   /** Waits for every earlier request to `key` to be answered; resolves with the release of this one. */
   const acquire = async (key: string): Promise<() => void> => {
@@ -63,6 +67,19 @@ export function addConditionalWrites(server: S3rverLike): void {
     if (!m || !['GET', 'HEAD', 'PUT', 'DELETE'].includes(ctx.method)) return next();
     const bucket = decodeURIComponent(m[1]!);
     const key = decodeURIComponent(m[2]!);
+    if (key.split('/').some((segment) => segment === '.' || segment === '..')) {
+      ctx.set('content-type', 'application/xml');
+      if (ctx.method === 'GET' || ctx.method === 'HEAD') {
+        ctx.status = 404;
+        ctx.body = NO_SUCH_KEY;
+      } else if (ctx.method === 'DELETE') {
+        ctx.status = 204;
+      } else {
+        ctx.status = 400;
+        ctx.body = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidArgument</Code><Message>This S3 stand-in (s3rver) cannot store keys with . or .. segments; S3 can.</Message></Error>';
+      }
+      return;
+    }
     const release = await acquire(`${bucket}/${key}`);
     // Held until the response is sent: Koa writes a streamed body after the middleware returns.
     let released = false;

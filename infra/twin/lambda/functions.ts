@@ -4,17 +4,22 @@
  * Lambda gives a function — its code at /var/task, its layers at /opt, its EFS access point at
  * the mount path as the access point's POSIX user, the template's environment plus Lambda's own
  * variables (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime),
- * the role's credentials, and the DNS names its VPC reaches — nothing else.
+ * the role's credentials, and the DNS names its VPC reaches — nothing else. Asynchronous
+ * invocations get Lambda's retries and, once they are spent, the on-failure destination's record
+ * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html), sent to a
+ * destination function with the function's role. A function in a runtime the twin does not run
+ * (CDK's Python handlers) deploys, and fails when invoked, saying so.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { extractZip } from '../../../layer/zip.ts';
 import { accessPointByArn } from '../efs.ts';
+import { evaluate } from '../iam.ts';
 import { physicalName, type Properties, type ResourceModule, type StandIn } from '../resource.ts';
 import { s3Service } from '../s3.ts';
 import type { Twin } from '../twin.ts';
 import { InstancePool, type InvocationRecord, type Invoker } from './instances.ts';
-import { prepareManagedRuntime, RUNTIME_COMMAND } from './runtime-dir.ts';
+import { prepareManagedRuntime, RUNTIME_COMMAND, SUPPORTED_RUNTIMES } from './runtime-dir.ts';
 import { spawnSandbox } from './sandbox.ts';
 import type { InvokeResult } from './runtime-api.ts';
 
@@ -27,6 +32,7 @@ export interface Permission {
   action: string;
   principal: string;
   sourceArn?: string;
+  sourceAccount?: string;
   functionUrlAuthType?: string;
   /** lambda:InvokeFunction granted only for calls through the function URL. */
   invokedViaFunctionUrl?: boolean;
@@ -39,8 +45,10 @@ export interface LambdaFunction {
   roleArn: string;
   pool: InstancePool;
   permissions: Map<string, Permission>;
-  /** Async invocation settings (AWS::Lambda::EventInvokeConfig). */
-  asyncConfig: { maximumRetryAttempts: number; maximumEventAgeSeconds: number };
+  /** Async invocation settings (AWS::Lambda::EventInvokeConfig); `onFailure` is a destination function's ARN. */
+  asyncConfig: { maximumRetryAttempts: number; maximumEventAgeSeconds: number; onFailure?: string };
+  /** Why the twin cannot run this function (its runtime), if it cannot. */
+  unsupported?: string;
 }
 
 export interface LambdaService {
@@ -64,6 +72,33 @@ export function lambdaService(twin: Twin): Promise<LambdaService> {
   return twin.service('lambda', async () => {
     const functions = new Map<string, LambdaFunction>();
     const active = new Map<string, { invoker: Invoker; caller?: string }[]>();
+    /** The on-failure destination's invocation record, sent as the function's role (which must be allowed to invoke it). */
+    const failureDestination = async (fn: LambdaFunction, payload: unknown, result: InvokeResult, requestId: string, attempts: number, condition: string) => {
+      const arn = fn.asyncConfig.onFailure;
+      if (!arn) return;
+      const destination = svc.find(arn);
+      const allowed = destination && evaluate(
+        { principal: { kind: 'role', id: fn.roleArn }, action: 'lambda:InvokeFunction', resource: destination.arn, keys: {} },
+        undefined,
+        twin.roles.policiesOf(fn.roleArn),
+      ) === 'allow';
+      if (!destination || !allowed) {
+        twin.logs.append('/twin/lambda', fn.name, `on-failure record not delivered: ${destination ? `the role may not invoke ${destination.name}` : `no function ${arn}`}`);
+        return;
+      }
+      const error = result.kind === 'error'
+        ? { errorType: result.errorType, errorMessage: result.errorMessage, ...(Array.isArray(result.body?.trace) && { trace: result.body.trace }) }
+        : { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out` };
+      const event = {
+        version: '1.0',
+        timestamp: new Date(twin.clock.now()).toISOString(),
+        requestContext: { requestId, functionArn: `${fn.arn}:$LATEST`, condition, approximateInvokeCount: attempts },
+        requestPayload: payload,
+        responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+        responsePayload: error,
+      };
+      await svc.invokeAsync(destination, event, { invoker: 'destination', caller: fn.name });
+    };
     const svc: LambdaService = {
       functions,
       find(nameOrArn) {
@@ -71,6 +106,7 @@ export function lambdaService(twin: Twin): Promise<LambdaService> {
         return functions.get(name);
       },
       async invoke(fn, payload, who) {
+        if (fn.unsupported) throw new Error(fn.unsupported);
         const stack = active.get(fn.roleArn) ?? [];
         active.set(fn.roleArn, stack);
         stack.push(who);
@@ -83,11 +119,22 @@ export function lambdaService(twin: Twin): Promise<LambdaService> {
       async invokeAsync(fn, payload, who) {
         const queued = twin.clock.now();
         for (let attempt = 0; ; attempt++) {
-          const { result } = await svc.invoke(fn, payload, who);
+          let outcome: Awaited<ReturnType<LambdaService['invoke']>>;
+          try {
+            outcome = await svc.invoke(fn, payload, who);
+          } catch (err) {
+            twin.logs.append('/twin/lambda', fn.name, `asynchronous invocation not run: ${(err as Error).message}`);
+            return;
+          }
+          const { result, record } = outcome;
           if (result.kind === 'response') return;
           const delay = result.kind === 'throttled' ? 60_000 : 60_000 * (attempt + 1);
           const retriesLeft = result.kind === 'throttled' || attempt < fn.asyncConfig.maximumRetryAttempts;
-          if (!retriesLeft || twin.clock.now() + delay - queued > fn.asyncConfig.maximumEventAgeSeconds * 1000) return;
+          const tooOld = twin.clock.now() + delay - queued > fn.asyncConfig.maximumEventAgeSeconds * 1000;
+          if (!retriesLeft || tooOld) {
+            if (result.kind !== 'throttled') await failureDestination(fn, payload, result, record.requestId, attempt + 1, retriesLeft ? 'EventAgeExceeded' : 'RetriesExhausted');
+            return;
+          }
           await new Promise<void>((r) => twin.clock.setTimer(delay, r));
         }
       },
@@ -147,7 +194,8 @@ async function createFunction(twin: Twin, logicalId: string, p: Properties): Pro
       if (!layer) throw new Error(`${logicalId} uses layer ${layerArn}, which the twin has not deployed.`);
       fs.cpSync(layer.zipDir, opt, { recursive: true, force: true, verbatimSymlinks: true });
     }
-    const runtime = prepareManagedRuntime(twin, String(props.Runtime));
+    const supported = SUPPORTED_RUNTIMES.includes(String(props.Runtime));
+    const runtime = supported ? prepareManagedRuntime(twin, String(props.Runtime)) : { dir: '', node: '' };
     const subnets: string[] | undefined = props.VpcConfig?.SubnetIds;
     const mounts = (props.FileSystemConfigs ?? []).map((c: { Arn: string; LocalMountPath: string }) => ({ ap: accessPointByArn(twin, c.Arn), target: c.LocalMountPath }));
     const user = mounts[0]?.ap ?? { uid: 993, gid: 990 };
@@ -161,6 +209,7 @@ async function createFunction(twin: Twin, logicalId: string, p: Properties): Pro
     const runtimeAddress = twin.network.address(`runtime-api-${name}`);
     return {
       roleArn,
+      unsupported: supported ? undefined : `The twin runs ${SUPPORTED_RUNTIMES.join(', ')} functions; ${name} (${logicalId}) is ${props.Runtime}.`,
       config: {
         name,
         memoryMb: memory,
@@ -231,6 +280,7 @@ async function createFunction(twin: Twin, logicalId: string, p: Properties): Pro
     pool: new InstancePool(initial.config, twin.clock, () => keepAlive(twin)),
     permissions: new Map(),
     asyncConfig: { maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600 },
+    unsupported: initial.unsupported,
   };
   svc.functions.set(name, fn);
   return {
@@ -240,6 +290,7 @@ async function createFunction(twin: Twin, logicalId: string, p: Properties): Pro
       if ((next.FunctionName ?? name) !== name) return false;
       const c = await configure(next);
       fn.roleArn = c.roleArn;
+      fn.unsupported = c.unsupported;
       fn.pool.reconfigure(c.config);
       return true;
     },
@@ -271,13 +322,18 @@ export const functions: ResourceModule = {
     }
     if (type === 'AWS::Lambda::EventInvokeConfig') {
       const fn = svc.find(p.FunctionName);
-      if (fn) fn.asyncConfig = { maximumRetryAttempts: Number(p.MaximumRetryAttempts ?? 2), maximumEventAgeSeconds: Number(p.MaximumEventAgeInSeconds ?? 21_600) };
+      const onFailure: string | undefined = p.DestinationConfig?.OnFailure?.Destination;
+      if (onFailure !== undefined && !onFailure.startsWith('arn:aws:lambda:')) {
+        throw new Error(`${logicalId}: the twin delivers on-failure records to Lambda functions only, not ${onFailure}.`);
+      }
+      if (p.DestinationConfig?.OnSuccess) throw new Error(`${logicalId}: the twin has no on-success destinations yet (infra/twin/lambda/functions.ts).`);
+      if (fn) fn.asyncConfig = { maximumRetryAttempts: Number(p.MaximumRetryAttempts ?? 2), maximumEventAgeSeconds: Number(p.MaximumEventAgeInSeconds ?? 21_600), ...(onFailure && { onFailure }) };
       return { ref: physicalName(twin, logicalId), update: async () => false };
     }
     // AWS::Lambda::Permission: the function's resource policy, checked by the Function URL and schedule stand-ins.
     const fn = svc.find(p.FunctionName);
     if (!fn) throw new Error(`${logicalId} grants access to ${p.FunctionName}, which the twin does not run.`);
-    fn.permissions.set(logicalId, { action: p.Action, principal: p.Principal, sourceArn: p.SourceArn, functionUrlAuthType: p.FunctionUrlAuthType, invokedViaFunctionUrl: p.InvokedViaFunctionUrl === true || p.InvokedViaFunctionUrl === 'true' });
+    fn.permissions.set(logicalId, { action: p.Action, principal: p.Principal, sourceArn: p.SourceArn, sourceAccount: p.SourceAccount, functionUrlAuthType: p.FunctionUrlAuthType, invokedViaFunctionUrl: p.InvokedViaFunctionUrl === true || p.InvokedViaFunctionUrl === 'true' });
     return { ref: logicalId, update: async () => false, delete: async () => void fn.permissions.delete(logicalId) };
   },
 };

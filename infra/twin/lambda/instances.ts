@@ -12,8 +12,12 @@ import fs from 'node:fs';
 import { startEmulator, type Emulator, type InvokeResult } from './runtime-api.ts';
 import type { Clock } from '../clock.ts';
 
-/** Who caused an invocation: a viewer through CloudFront, the cron schedule, a deploy's custom resource (the install), or a direct API call. */
-export type Invoker = 'cloudfront' | 'cron' | 'install' | 'api';
+/**
+ * Who caused an invocation: a viewer through CloudFront, a schedule (WP-Cron, the outbox sweep), a
+ * deploy's custom resource (the install), a direct API call, a bucket notification, or Lambda
+ * delivering an on-failure record.
+ */
+export type Invoker = 'cloudfront' | 'cron' | 'install' | 'api' | 's3' | 'destination';
 
 export interface InvocationRecord {
   requestId: string;

@@ -1,12 +1,15 @@
 /**
- * A local stand-in for the Amazon SES v2 API (`AWS_ENDPOINT_URL_SESV2`), enough for lamphp:
- * `SendEmail` with raw content. Every request's SigV4 signature is checked against the known
- * credentials (sigv4.ts); with `verifiedIdentities`, a sender that is not verified is refused with
- * `MessageRejected`, as SES does. Accepted messages are kept in `sent`.
+ * The Amazon SES v2 API, enough for lamphp — `SendEmail` with raw content — for tests
+ * (`AWS_ENDPOINT_URL_SESV2`) and for the stack twin (`email.<region>.amazonaws.com`,
+ * infra/twin/ses.ts), one implementation. Every request's SigV4 signature is checked against the
+ * known credentials (sigv4.ts); with `verifiedIdentities`, a sender that is not verified is
+ * refused with `MessageRejected`, as SES does; with `authorize`, the caller's IAM permission
+ * (`ses:SendRawEmail`, which SES v2 checks for raw content, on the sending identity's ARN) is
+ * checked too. Accepted messages are kept in `sent`.
  */
 import { randomUUID } from 'node:crypto';
 import { listen, type Listening, type Received } from './http.ts';
-import { verifySigV4 } from './sigv4.ts';
+import { verifySigV4, type Secrets } from './sigv4.ts';
 
 export interface SesMessage {
   messageId: string;
@@ -19,7 +22,8 @@ export interface SesMessage {
   region: string;
 }
 
-export interface SesStandin extends Listening {
+export interface SesApi {
+  handle(req: Received): Promise<{ status: number; headers: Record<string, string>; body: string }>;
   sent: SesMessage[];
   /** Every request, accepted or not, with the reason for a refusal. */
   requests: { path: string; status: number; error?: string }[];
@@ -27,11 +31,16 @@ export interface SesStandin extends Listening {
   failNext(count: number, errorType?: string, status?: number): void;
 }
 
+export interface SesStandin extends Listening, Omit<SesApi, 'handle'> {}
+
 export interface SesStandinOptions {
   /** Access key id → secret access key. */
-  credentials: Record<string, string>;
+  credentials: Secrets;
   /** Addresses or domains a sender must be one of (SES identities); unset: any sender. */
-  verifiedIdentities?: string[];
+  verifiedIdentities?: string[] | (() => string[]);
+  /** The caller's permission for `action` on `resource` (the sending identity's ARN); absent: every valid signature may. */
+  authorize?: (request: { accessKeyId: string; action: string; resource: string }) => boolean;
+  account?: string;
   host?: string;
   port?: number;
 }
@@ -42,11 +51,15 @@ const json = (status: number, body: unknown, errorType?: string) => ({
   body: JSON.stringify(body),
 });
 
-function verified(address: string | undefined, identities: string[] | undefined): boolean {
-  if (!identities) return true;
-  if (!address) return false;
+/** The verified identity a sender uses: the address itself if verified, else its domain (or a parent domain). */
+function identityOf(address: string | undefined, identities: string[] | undefined): string | undefined {
+  if (!address) return undefined;
   const lower = address.toLowerCase();
-  return identities.some((id) => id.toLowerCase() === lower || (!id.includes('@') && lower.endsWith(`@${id.toLowerCase()}`)));
+  if (!identities) return lower.split('@')[1] ?? lower;
+  const exact = identities.find((id) => id.toLowerCase() === lower);
+  if (exact) return exact.toLowerCase();
+  const domain = lower.split('@')[1] ?? '';
+  return identities.find((id) => !id.includes('@') && (domain === id.toLowerCase() || domain.endsWith(`.${id.toLowerCase()}`)))?.toLowerCase();
 }
 
 /** The address of the raw message's From header (SES checks it against the identities too). */
@@ -57,8 +70,9 @@ function headerFrom(raw: Uint8Array): string | undefined {
   return field ? (/<([^>]+)>/.exec(field)?.[1] ?? field.trim()) : undefined;
 }
 
-export async function startSesStandin(options: SesStandinOptions): Promise<SesStandin> {
+export function createSesApi(options: SesStandinOptions): SesApi {
   const sent: SesMessage[] = [];
+  const identities = () => (typeof options.verifiedIdentities === 'function' ? options.verifiedIdentities() : options.verifiedIdentities);
   const requests: SesStandin['requests'] = [];
   let failures: { count: number; errorType: string; status: number } = { count: 0, errorType: '', status: 0 };
   const handle = async (req: Received) => {
@@ -97,9 +111,16 @@ export async function startSesStandin(options: SesStandinOptions): Promise<SesSt
     if (destination.to.length + destination.cc.length + destination.bcc.length > 50) {
       return answer(400, { message: 'Recipient count exceeds 50.' }, 'MessageRejected');
     }
+    const known = identities();
     for (const sender of [input.FromEmailAddress, headerFrom(raw)]) {
-      if (!verified(sender, options.verifiedIdentities)) {
+      if (!identityOf(sender, known)) {
         return answer(400, { message: `Email address is not verified. The following identities failed the check: ${sender}` }, 'MessageRejected');
+      }
+    }
+    if (options.authorize) {
+      const resource = `arn:aws:ses:${verdict.region}:${options.account ?? '123456789012'}:identity/${identityOf(input.FromEmailAddress ?? headerFrom(raw), known)}`;
+      if (!options.authorize({ accessKeyId: verdict.accessKeyId, action: 'ses:SendRawEmail', resource })) {
+        return answer(403, { message: `User is not authorized to perform \`ses:SendRawEmail' on resource \`${resource}'` }, 'AccessDeniedException');
       }
     }
     const messageId = `0100${randomUUID().replace(/-/g, '')}-standin`;
@@ -114,13 +135,19 @@ export async function startSesStandin(options: SesStandinOptions): Promise<SesSt
     });
     return answer(200, { MessageId: messageId });
   };
-  const server = await listen(handle, options);
   return {
-    ...server,
+    handle,
     sent,
     requests,
     failNext(count, errorType = 'TooManyRequestsException', status = 429) {
       failures = { count, errorType, status };
     },
   };
+}
+
+/** The API on a loopback port of its own, for `AWS_ENDPOINT_URL_SESV2`. */
+export async function startSesStandin(options: SesStandinOptions): Promise<SesStandin> {
+  const api = createSesApi(options);
+  const server = await listen(api.handle, options);
+  return { ...server, sent: api.sent, requests: api.requests, failNext: api.failNext };
 }

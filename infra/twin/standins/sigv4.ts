@@ -50,12 +50,15 @@ function amzDate(value: string | undefined): Date | undefined {
   return m ? new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!)) : undefined;
 }
 
-export async function verifySigV4(request: SignedRequest, secrets: Record<string, string>): Promise<Verdict> {
+/** Access key id → secret access key: a table, or a lookup (the twin's issued credentials). */
+export type Secrets = Record<string, string> | ((accessKeyId: string) => string | undefined);
+
+export async function verifySigV4(request: SignedRequest, secrets: Secrets): Promise<Verdict> {
   const authorization = single(request.headers.authorization);
   const match = authorization ? AUTH.exec(authorization) : null;
   if (!match) return { ok: false, code: 'MissingAuthenticationToken', reason: 'no AWS4-HMAC-SHA256 Authorization header' };
   const [, accessKeyId, , region, service, signedList] = match as unknown as string[];
-  const secretAccessKey = secrets[accessKeyId!];
+  const secretAccessKey = typeof secrets === 'function' ? secrets(accessKeyId!) : secrets[accessKeyId!];
   if (secretAccessKey === undefined) return { ok: false, code: 'InvalidClientTokenId', reason: `unknown access key ${accessKeyId}` };
   const signingDate = amzDate(single(request.headers['x-amz-date']));
   if (!signingDate) return { ok: false, code: 'SignatureDoesNotMatch', reason: 'no valid X-Amz-Date header' };
