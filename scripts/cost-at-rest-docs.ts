@@ -20,11 +20,11 @@ export const END = '<!-- end of cost at rest -->';
 /** The template of each database (the committed one for sqlite), and of sqlite behind the ALB; placeholder layer and WordPress, as for the committed template. */
 export async function restTemplates(): Promise<{ modes: Record<RestMode, Template>; alb: Template }> {
   const { buildApp, DEFAULT_STACK_NAME } = await import('../infra/app.ts');
-  const { writePlaceholderLayer } = await import('../infra/synth.ts');
+  const { writePlaceholderLayer, writePlaceholderRelay } = await import('../infra/synth.ts');
   const { writePlaceholderWordPress } = await import('../infra/wordpress-asset.ts');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lamphp-at-rest-'));
   try {
-    const overrides = { layerZip: writePlaceholderLayer(tmp), wordpressZip: writePlaceholderWordPress(tmp) };
+    const overrides = { layerZip: writePlaceholderLayer(tmp), wordpressZip: writePlaceholderWordPress(tmp), relayZip: writePlaceholderRelay(tmp) };
     const synth = async (context: Record<string, unknown>) => {
       const built = await buildApp({ outdir: fs.mkdtempSync(path.join(tmp, 'out-')), context, overrides, log: () => {} });
       return built.app.synth().getStackByName(DEFAULT_STACK_NAME).template as Template;

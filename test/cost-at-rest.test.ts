@@ -37,6 +37,15 @@ describe('what the stack costs at rest', () => {
     expect(hourly(rows.sqlite)).toBe(0);
   });
 
+  it("at rest the outbox relay's sweep runs every 5 minutes: one invocation and one LIST of the outbox each, nothing billed by the hour", () => {
+    for (const r of Object.values(rows)) {
+      const find = (item: RegExp) => r.warm.lines.find((l) => item.test(l.item));
+      expect(find(/^outbox relay sweeps/)?.quantity, r.mode).toBeCloseTo((HOURS_PER_MONTH * 12) / 1e6, 9);
+      expect(find(/^LIST of \.lamphp-outbox\/jobs\//)?.usd, r.mode).toBeCloseTo(((HOURS_PER_MONTH * 12) / 1000) * price('s3.put').usd, 9);
+      expect(r.warm.lines.filter((l) => /relay|outbox/.test(l.item)).every((l) => !l.standing), r.mode).toBe(true);
+    }
+  });
+
   it('at rest, a site still pays for its files on EFS and their automatic backups, and for WP-Cron', () => {
     const efsGb = MEASURED.siteOnEfsBytes / 1024 ** 3;
     for (const r of Object.values(rows)) {
@@ -44,9 +53,11 @@ describe('what the stack costs at rest', () => {
       expect(line('efs.storage')?.usd, r.mode).toBeCloseTo(efsGb * price('efs.storage').usd, 9);
       expect(line('efs.backup')?.usd, `${r.mode}: EFS automatic backups are AWS Backup storage`).toBeCloseTo(efsGb * price('efs.backup').usd, 9);
       expect(line('lambda.requests')?.quantity, r.mode).toBeCloseTo((HOURS_PER_MONTH * 12) / 1e6, 9);
-      // Every cron run cold costs more than every run warm, by exactly the INIT.
+      // Every run cold costs more than every run warm, by exactly the INIT (of cron, and of the relay's sweep).
       const init = r.cold.lines.find((l) => /^INIT/.test(l.item))!;
-      expect(r.cold.totalUsd - r.warm.totalUsd).toBeCloseTo(init.usd, 9);
+      const sweep = (b: typeof r.warm) => b.lines.find((l) => /outbox relay sweep every/.test(l.item))!.usd;
+      expect(r.cold.totalUsd - r.warm.totalUsd).toBeCloseTo(init.usd + sweep(r.cold) - sweep(r.warm), 9);
+      expect(sweep(r.cold) - sweep(r.warm)).toBeCloseTo(((HOURS_PER_MONTH * 12 * MEASURED.sweep.initMs) / 1000) * (256 / 1024) * price('lambda.duration.arm64').usd, 9);
     }
   });
 });

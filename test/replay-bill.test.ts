@@ -32,13 +32,15 @@ describe('the template as the bill reads it', () => {
     expect(shape.siteFunction).toMatchObject({ memoryMb: 2048, architecture: 'arm64', logRetentionDays: 30 });
     expect(shape.cronRateMinutes).toBe(5);
     expect(shape.efsThroughputMode).toBe('elastic');
-    expect(shape.alarms).toBe(2);
+    expect(shape.alarms).toBe(3);
+    expect(shape.relaySweep).toMatchObject({ memoryMb: 256, architecture: 'arm64', rateMinutes: 5 });
     expect(shape.efsAutomaticBackups).toBe(1);
     expect({ nat: shape.natGateways, ipv4: shape.publicIpv4, endpoints: shape.interfaceEndpoints, rds: shape.rdsInstances.length, secrets: shape.secrets }).toEqual({ nat: 0, ipv4: 0, endpoints: 0, rds: 0, secrets: 0 });
     expect(shape.unpriced).toEqual([]);
-    // The install custom resource's two functions run at deploys only: named as not priced, never dropped.
-    expect(shape.otherFunctions).toHaveLength(2);
-    expect(computeBill(shape, usage, 1000).notPriced.filter((n) => n.startsWith('Lambda function'))).toHaveLength(2);
+    // The install custom resource's two functions and CDK's bucket-notification handler run at deploys only, the
+    // outbox relay's two per job (its sweep is priced from usage.sweep): named as not priced, never dropped.
+    expect(shape.otherFunctions).toHaveLength(5);
+    expect(computeBill(shape, usage, 1000).notPriced.filter((n) => n.startsWith('Lambda function'))).toHaveLength(5);
   });
 
   it('applies CloudFront behaviors in order: uploads go to S3 without a function, pages run the viewer function', () => {
@@ -90,18 +92,28 @@ describe('the bill, against a hand-computed example', () => {
     expect(line('cloudfront.requests').usd).toBeCloseTo(0.4, 9); // 400,000 × $0.01 / 10,000
     expect(line('cloudfront.transfer').usd).toBeCloseTo(0.810623169, 8); // 10,240,000,000 B / 2^30 = 9.5367 GB × $0.085
     expect(line('cloudfront.functions').usd).toBeCloseTo(0.03, 9); // 300,000 × $0.10 / 1M
-    expect(line('cloudwatch.alarm').usd).toBeCloseTo(0.2, 9); // 2 × $0.10
+    expect(line('cloudwatch.alarm').usd).toBeCloseTo(0.3, 9); // 3 × $0.10 (errors, throttles, failed outbox jobs)
     // Logs: 10,000 × 1,024 B + 8,760 × 512 B = 14,725,120 B = 0.0137138 GB; kept 30 days → one month's worth stored.
     expect(line('cloudwatch.logs.ingest').usd).toBeCloseTo(0.006856918, 8);
     expect(line('cloudwatch.logs.storage').usd).toBeCloseTo(0.000411415, 8);
-    expect(bill.totalUsd).toBeCloseTo(2.608229821, 8);
-    expect(bill.standingUsd).toBeCloseTo(0.6 + 0.1 + 0.023 + 0.2, 9);
+    expect(bill.totalUsd).toBeCloseTo(2.708229821, 8);
+    expect(bill.standingUsd).toBeCloseTo(0.6 + 0.1 + 0.023 + 0.3, 9);
+  });
+
+  it("prices the outbox relay's sweep when the usage gives its run", () => {
+    const swept = computeBill(shape, { ...usage, sweep: { billedMs: 12, initMs: 0, logBytes: 350 } }, 100_000);
+    const get = (item: RegExp) => swept.lines.find((l) => item.test(l.item))!;
+    // 730 h × 60 / 5 min = 8,760 sweeps of a 256 MB arm64 function, 12 ms each, one LIST each.
+    expect(get(/^outbox relay sweeps/).usd).toBeCloseTo(0.001752, 9); // 8,760 × $0.20 / 1M
+    expect(get(/^duration, outbox relay sweep/).usd).toBeCloseTo(0.000350402, 9); // 8,760 × 0.012 s × 0.25 GB = 26.28 GB-s
+    expect(get(/^LIST of/).usd).toBeCloseTo(0.0438, 9); // 8,760 × $0.005 / 1,000
+    expect(swept.totalUsd - bill.totalUsd).toBeCloseTo(0.001752 + 0.000350402 + 0.0438 + ((8_760 * 350) / 2 ** 30) * (0.5 + 0.03), 9);
   });
 
   it('shows the always-free allowances apart and only as much as is used', () => {
     expect(bill.totalUsd).toBeCloseTo(bill.lines.reduce((s, l) => s + l.usd, 0), 12); // the total is never netted
     // Everything that has an allowance here is inside it: requests, 13,160 GB-s, 400k CDN requests, 9.5 GB, alarms, logs.
-    expect(bill.freeUsd).toBeCloseTo(1.626699631, 8);
+    expect(bill.freeUsd).toBeCloseTo(1.726699631, 8);
     expect(bill.afterFreeTierUsd).toBeCloseTo(0.98153019, 7);
     expect(bill.free.find((f) => f.priceId === 'lambda.duration.arm64')!.covered).toBeCloseTo(13_160, 6);
   });

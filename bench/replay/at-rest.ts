@@ -1,8 +1,9 @@
 /**
  * What each shape of the stack costs a month while nobody visits: the bill (bill.ts) of each
  * mode's template with no page views, priced from the one table in prices.ts. At rest a site
- * still runs WP-Cron on its schedule (at the cron cost the replay recorded), stores the site on
- * EFS and its backups, and keeps whatever is billed by the hour. README's "What it costs at rest"
+ * still runs WP-Cron on its schedule (at the cron cost the replay recorded) and the outbox
+ * relay's sweep on its own (as measured in the twin), stores the site on EFS and its backups,
+ * and keeps whatever is billed by the hour. README's "What it costs at rest"
  * table is generated from here (scripts/cost-at-rest-docs.ts); a test fails while it differs.
  */
 import fs from 'node:fs';
@@ -26,6 +27,12 @@ export const MEASURED = {
   siteOnEfsBytes: 71_645_256,
   layerZipBytes: 11_195_946,
   wordpressZipBytes: 23_766_245,
+  /**
+   * The outbox relay's sweep of an empty outbox in the stack twin (2026-12-05, `npm run
+   * stack:local -- --check`, its REPORT lines): 12 ms warm; a cold start's INIT 290–463 ms;
+   * START, END and REPORT, about 350 bytes of log.
+   */
+  sweep: { warmBilledMs: 12, initMs: 463, logBytes: 350 },
 };
 
 export type RestMode = 'sqlite' | 'mysql' | 'aurora';
@@ -57,6 +64,7 @@ export function usageAtRest(recorded: RecordedUsage, shape: StackShape, allCold:
     perPageView: { cdnRequests: 0, cdnFunctionRequests: 0, bytesOut: 0, bytesToOrigin: 0, originInvocations: 0, s3Gets: 0, s3Puts: 0, mails: 0, invalidationPaths: 0 },
     perInvocation: { billedMs: 0, efs: none, logBytes: 0, natBytes: 0, dbIo: 0, originBytes: 0 },
     cron: { billedMs: Math.ceil(cron.medianMs), efs: cron.efs, logBytes: 512 },
+    sweep: { billedMs: MEASURED.sweep.warmBilledMs, initMs: allCold ? MEASURED.sweep.initMs : 0, logBytes: MEASURED.sweep.logBytes },
     coldStarts: { initMs: Math.ceil(recorded.coldStart.initMs ?? 0), perMonthFixed: allCold ? cronRuns : 0, perOriginInvocation: 0 },
     storage: { efsGb: MEASURED.siteOnEfsBytes / GB, s3Gb: 0, dbGb: 0 },
     aurora: { averageAcu: 0, awakeShare: 0 },
@@ -107,6 +115,6 @@ export function atRestTable(rows: readonly AtRest[], alb: Bill): string {
   if (!albLine) throw new Error('The alb template has no Application Load Balancer.');
   lines.push(`| with \`frontDoor=alb\`: ${price('alb.hour').service}, ${albLine.item.toLowerCase()} (internal: no public address) | ${unitPrice(price('alb.hour'))} | ${rows.map(() => `+${dollars(albLine.usd)}`).join(' | ')} |`);
   lines.push('');
-  lines.push(`Prices: bench/replay/prices.ts, US East (N. Virginia), checked ${PRICES_CHECKED}; † marks a rate no AWS page copy confirmed there (its last known list price: check it). A month is ${HOURS_PER_MONTH} hours. WP-Cron's cost is the replay's recorded run; a range is warm runs – every run cold. Sizes measured ${MEASURED.date}: the site on EFS ${(MEASURED.siteOnEfsBytes / MB).toFixed(1)} MB before its database.`);
+  lines.push(`Prices: bench/replay/prices.ts, US East (N. Virginia), checked ${PRICES_CHECKED}; † marks a rate no AWS page copy confirmed there (its last known list price: check it). A month is ${HOURS_PER_MONTH} hours. WP-Cron's cost is the replay's recorded run, the relay's sweep the twin's; a range is warm runs – every run cold. Sizes measured ${MEASURED.date}: the site on EFS ${(MEASURED.siteOnEfsBytes / MB).toFixed(1)} MB before its database.`);
   return lines.join('\n');
 }

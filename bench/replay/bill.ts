@@ -50,6 +50,8 @@ export interface Usage {
   /** Averages per visitor invocation. */
   perInvocation: { billedMs: number; efs: EfsUsage; logBytes: number; natBytes: number; dbIo: number; /** Request + response bytes at the origin. */ originBytes: number };
   cron: { billedMs: number; efs: EfsUsage; logBytes: number };
+  /** One run of the outbox relay's sweep over an empty outbox (one LIST), and its INIT when it starts cold. */
+  sweep?: { billedMs: number; initMs: number; logBytes: number };
   coldStarts: {
     /** INIT phase, billed since August 2025. */
     initMs: number;
@@ -163,9 +165,18 @@ export function computeBill(shape: StackShape, usage: Usage, pageViews: number, 
   if (shape.cloudFrontFunctions > 0) add('cloudfront.functions', 'viewer-request function runs', pageViews * pv.cdnFunctionRequests);
   add('cloudfront.invalidation', 'invalidation paths', pageViews * pv.invalidationPaths);
 
+  // The outbox relay's sweep: invoked on its schedule whatever the traffic, one LIST of the outbox each.
+  const sweeps = shape.relaySweep && usage.sweep ? (HOURS_PER_MONTH * 60) / shape.relaySweep.rateMinutes : 0;
+  if (shape.relaySweep && usage.sweep) {
+    const r = shape.relaySweep;
+    add('lambda.requests', `outbox relay sweeps, every ${r.rateMinutes} min`, sweeps);
+    add(`lambda.duration.${r.architecture}`, `duration, outbox relay sweep every ${r.rateMinutes} min (INIT included when cold)`, (sweeps * (usage.sweep.billedMs + usage.sweep.initMs) * (r.memoryMb / 1024)) / 1000);
+    add('s3.put', 'LIST of .lamphp-outbox/jobs/ by each sweep', sweeps);
+  }
+
   // CloudWatch.
   add('cloudwatch.alarm', `${shape.alarms} alarms`, shape.alarms, true);
-  const logGb = (visitorInvocations * usage.perInvocation.logBytes + cronInvocations * usage.cron.logBytes) / GB;
+  const logGb = (visitorInvocations * usage.perInvocation.logBytes + cronInvocations * usage.cron.logBytes + sweeps * (usage.sweep?.logBytes ?? 0)) / GB;
   add('cloudwatch.logs.ingest', 'function logs ingested', logGb);
   const keptMonths = Math.min(1, (shape.siteFunction.logRetentionDays ?? 3650) / 30);
   add('cloudwatch.logs.storage', `function logs kept (${shape.siteFunction.logRetentionDays ?? 'unlimited'} days' retention, steady state)`, logGb * (shape.siteFunction.logRetentionDays === null ? 12 : keptMonths));

@@ -41,6 +41,11 @@ export interface StackShape {
   otherFunctions: string[];
   /** Minutes between WP-Cron invocations (an EventBridge rate schedule targeting the site function). */
   cronRateMinutes: number | null;
+  /**
+   * The outbox relay's sweep: the function the bucket's notification invokes for outbox jobs, on a
+   * rate schedule of its own — invoked (and listing the outbox) whether anyone visits or not.
+   */
+  relaySweep: { logicalId: string; memoryMb: number; architecture: 'arm64' | 'x86_64'; rateMinutes: number } | null;
   efsFileSystems: number;
   efsThroughputMode: string | null;
   buckets: number;
@@ -75,6 +80,8 @@ const FREE_TYPES = new Set([
   'AWS::RDS::DBProxyTargetGroup', 'AWS::SecretsManager::SecretTargetAttachment', 'AWS::ElasticLoadBalancingV2::Listener',
   'AWS::ElasticLoadBalancingV2::ListenerRule', 'AWS::ElasticLoadBalancingV2::TargetGroup', 'AWS::SNS::Topic', 'AWS::SNS::Subscription',
   'AWS::SNS::TopicPolicy', 'AWS::Backup::BackupVault', 'AWS::Backup::BackupSelection', 'AWS::SES::EmailIdentity',
+  // A metric filter publishes (and its custom metric is billed) only when a log line matches: none without a DefaultValue.
+  'AWS::Logs::MetricFilter',
   'AWS::S3::BucketNotification', 'Custom::S3BucketNotifications', 'AWS::CDK::Metadata', 'AWS::Lambda::Alias', 'AWS::Lambda::Version',
 ]);
 /** Types this reader prices (through the shape above). */
@@ -132,6 +139,29 @@ export function cronRateMinutes(t: Template): number | null {
     const targets = (p.Targets ?? []) as Props[];
     const cron = targets.some((target) => refId(target.Arn) === fnId && /"command"\s*:\s*"cron"/.test(String(target.Input ?? '')));
     if (cron && typeof p.ScheduleExpression === 'string') return rateMinutes(p.ScheduleExpression);
+  }
+  return null;
+}
+
+export function relaySweep(t: Template): StackShape['relaySweep'] {
+  const relayIds = new Set<string>();
+  for (const [, p] of ofType(t, 'Custom::S3BucketNotifications')) {
+    for (const c of (((p.NotificationConfiguration as Props | undefined)?.LambdaFunctionConfigurations ?? []) as Props[])) {
+      const id = refId(c.LambdaFunctionArn);
+      if (id) relayIds.add(id);
+    }
+  }
+  for (const [, p] of ofType(t, 'AWS::Events::Rule')) {
+    const target = ((p.Targets ?? []) as Props[]).find((x) => relayIds.has(refId(x.Arn) ?? ''));
+    if (!target || typeof p.ScheduleExpression !== 'string') continue;
+    const id = refId(target.Arn)!;
+    const fn = props(t.Resources[id]!);
+    return {
+      logicalId: id,
+      memoryMb: Number(fn.MemorySize ?? 128),
+      architecture: ((fn.Architectures as string[] | undefined)?.[0] ?? 'x86_64') as 'arm64' | 'x86_64',
+      rateMinutes: rateMinutes(p.ScheduleExpression),
+    };
   }
   return null;
 }
@@ -198,6 +228,7 @@ export function stackShape(t: Template): StackShape {
     },
     otherFunctions: ofType(t, 'AWS::Lambda::Function').map(([id]) => id).filter((id) => id !== fnId),
     cronRateMinutes: cronRateMinutes(t),
+    relaySweep: relaySweep(t),
     efsFileSystems: ofType(t, 'AWS::EFS::FileSystem').length,
     efsThroughputMode: (ofType(t, 'AWS::EFS::FileSystem')[0]?.[1].ThroughputMode as string | undefined) ?? (ofType(t, 'AWS::EFS::FileSystem').length ? 'bursting' : null),
     buckets: ofType(t, 'AWS::S3::Bucket').length,
