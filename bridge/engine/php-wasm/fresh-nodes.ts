@@ -50,13 +50,17 @@ export function freshHostNodes(FS: NodeTableFs): FreshNodes {
     const node = cachedChild(FS, parent, name);
     if (node && node.mount.type === nodefs && node[SEEN] !== request && node !== node.mount.root && !node.mounted) {
       let current: { mode: number } | undefined;
+      let gone = false;
       try {
         current = node.node_ops.getattr?.(node);
-      } catch {
-        current = undefined; // gone on the host (ENOENT) or unreadable: ask the host afresh
+      } catch (err) {
+        // Only a path that is gone on the host (ENOENT, ENOTDIR) is forgotten; any other error
+        // (EIO from a failing filesystem) keeps the node, so the failure surfaces where PHP
+        // reads it (a 5xx), never as a missing file (a 404 a CDN could cache).
+        gone = isGone(err);
       }
-      if (!current || (current.mode & S_IFMT) !== (node.mode & S_IFMT)) FS.hashRemoveNode(node);
-      else node[SEEN] = request;
+      if (gone || (current && (current.mode & S_IFMT) !== (node.mode & S_IFMT))) FS.hashRemoveNode(node);
+      else if (current) node[SEEN] = request;
     }
     return cachedLookup.call(this, parent, name);
   };
@@ -65,6 +69,12 @@ export function freshHostNodes(FS: NodeTableFs): FreshNodes {
       request++;
     },
   };
+}
+
+/** Emscripten's ENOENT and ENOTDIR (its own errno numbering), or Node's codes. */
+function isGone(err: unknown): boolean {
+  const e = err as { errno?: number; code?: string } | null;
+  return e?.errno === 44 || e?.errno === 54 || e?.code === 'ENOENT' || e?.code === 'ENOTDIR';
 }
 
 /** The node Emscripten's name table holds for parent/name, without asking the filesystem. */
