@@ -11,7 +11,8 @@ const shape = stackShape(template);
 const usage: Usage = {
   source: 'hand-made example',
   measured: false,
-  perPageView: { cdnRequests: 4, cdnFunctionRequests: 3, bytesOut: 102_400, bytesToOrigin: 0, originInvocations: 0.1, s3Gets: 0.05, s3Puts: 0, mails: 0, invalidationPaths: 0 },
+  perPageView: { cdnRequests: 4, cdnFunctionRequests: 3, bytesOut: 102_400, bytesToOrigin: 0, originInvocations: 0.1, s3Gets: 0.05, mails: 0 },
+  perMonth: { invalidationPaths: 0, s3Puts: 0 },
   perInvocation: {
     billedMs: 200,
     efs: { metadataOps: 100, dataReads: 10, dataReadBytes: 40_960, metadataWrites: 0, dataWrites: 0, dataWriteBytes: 0 },

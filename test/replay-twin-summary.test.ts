@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readSettings } from '../bench/replay/settings.ts';
-import { readTemplate } from '../bench/replay/stack.ts';
+import { readTemplate, stackShape } from '../bench/replay/stack.ts';
+import { computeBill } from '../bench/replay/bill.ts';
 import { efsFromLogs, requestsFromLogs, type TwinRunResult } from '../bench/replay/through-twin.ts';
 import { pathClass, summarize } from '../bench/replay/twin-summary.ts';
 import type { Exchange } from '../bench/replay/driver.ts';
@@ -64,7 +65,13 @@ function run(): TwinRunResult {
     added: {}, context: {}, startedAt: '2026-12-04T00:00:00Z', finishedAt: '2026-12-04T00:10:00Z', load: { before: [0.5, 0, 0], after: [1, 0, 0] }, cores: 2, commit: 'x', command: 'test', seedMs: 0,
     trace: { seed: 17, pageViewsPerDay: 5, fromHour: 0, toHour: 24, events: 8, pageViews: 5 },
     run_: { wallMs: 1000, virtualMs: 86_400_000, lateMs: [], failures: [], jumps: 0, polls: 0 },
-    exchanges, probeExchanges: [], records, requests: requestsFromLogs(logs), efs: efsFromLogs(logs), invalidations: [], visibility: [],
+    exchanges, probeExchanges: [], records, requests: requestsFromLogs(logs), efs: efsFromLogs(logs), visibility: [],
+    // The install's and the seeding's invalidations come before the day; the day's publish after it.
+    invalidations: [
+      { id: 'I1', distributionId: 'D', paths: ['/*'], createdAt: DAY0 - 3_600_000, completedAt: DAY0 - 3_600_000 },
+      { id: 'I2', distributionId: 'D', paths: ['/', '/a/', '/b/'], createdAt: DAY0 - 1, completedAt: DAY0 - 1 },
+      { id: 'I3', distributionId: 'D', paths: ['/', '/feed/', '/post-9/'], createdAt: DAY0 + 60_000, completedAt: DAY0 + 60_000 },
+    ],
     template: readTemplate(), dayStart: DAY0,
   };
 }
@@ -122,6 +129,16 @@ describe('a replay through the twin, summarized', () => {
     expect(s.usage.coldStarts).toMatchObject({ initMs: 775, perMonthFixed: 2 * 730 / 24 });
     const lambda = s.bill.lines.find((l) => /INIT/.test(l.item))!;
     expect(lambda.quantity).toBeCloseTo((2 * 730 / 24) * 0.775 * 2, 6); // GB-s at 2 GB
+  });
+
+  it('bills the invalidation paths of the day\'s changes a month, whatever the traffic', () => {
+    expect(s.invalidations).toBe(1);
+    expect(s.usage.perMonth.invalidationPaths).toBeCloseTo(3 * 730 / 24, 9);
+    const paths = s.bill.lines.find((l) => l.item === 'invalidation paths')!;
+    expect(paths.quantity).toBeCloseTo(3 * 730 / 24, 9);
+    // Ten times the page views, the same changes: the same paths.
+    const busier = computeBill(stackShape(readTemplate()), s.usage, s.pageViewsPerMonth * 10);
+    expect(busier.lines.find((l) => l.item === 'invalidation paths')!.quantity).toBeCloseTo(3 * 730 / 24, 9);
   });
 
   it('classifies request paths into kinds of page', () => {

@@ -61,7 +61,8 @@ export function usageAtRest(recorded: RecordedUsage, shape: StackShape, allCold:
   return {
     source: `no visitors; WP-Cron as recorded ${recorded.recordedAt.slice(0, 10)} (median ${cron.medianMs} ms, ${recorded.db})`,
     measured: false,
-    perPageView: { cdnRequests: 0, cdnFunctionRequests: 0, bytesOut: 0, bytesToOrigin: 0, originInvocations: 0, s3Gets: 0, s3Puts: 0, mails: 0, invalidationPaths: 0 },
+    perPageView: { cdnRequests: 0, cdnFunctionRequests: 0, bytesOut: 0, bytesToOrigin: 0, originInvocations: 0, s3Gets: 0, mails: 0 },
+    perMonth: { invalidationPaths: 0, s3Puts: 0 },
     perInvocation: { billedMs: 0, efs: none, logBytes: 0, natBytes: 0, dbIo: 0, originBytes: 0 },
     cron: { billedMs: Math.ceil(cron.medianMs), efs: cron.efs, logBytes: 512 },
     sweep: { billedMs: MEASURED.sweep.warmBilledMs, initMs: allCold ? MEASURED.sweep.initMs : 0, logBytes: MEASURED.sweep.logBytes },

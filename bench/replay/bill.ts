@@ -43,10 +43,14 @@ export interface Usage {
     /** Function invocations caused by viewers (CDN misses and uncacheable requests). */
     originInvocations: number;
     s3Gets: number;
-    s3Puts: number;
     mails: number;
-    invalidationPaths: number;
   };
+  /**
+   * What editors do in a month, whatever the traffic: the invalidation paths their changes send
+   * and the objects their uploads write. Scaling them with page views would bill a busier site for
+   * publishes it does not make.
+   */
+  perMonth: { invalidationPaths: number; s3Puts: number };
   /** Averages per visitor invocation. */
   perInvocation: { billedMs: number; efs: EfsUsage; logBytes: number; natBytes: number; dbIo: number; /** Request + response bytes at the origin. */ originBytes: number };
   cron: { billedMs: number; efs: EfsUsage; logBytes: number };
@@ -154,7 +158,7 @@ export function computeBill(shape: StackShape, usage: Usage, pageViews: number, 
   // S3 uploads bucket.
   if (shape.buckets > 0) {
     add('s3.storage', 'uploads bucket', usage.storage.s3Gb, true);
-    add('s3.put', 'uploads written (original + sizes)', pageViews * pv.s3Puts);
+    add('s3.put', 'uploads written (original + sizes)', usage.perMonth.s3Puts);
     add('s3.get', 'uploads fetched by CloudFront (misses)', pageViews * pv.s3Gets);
   }
 
@@ -163,7 +167,7 @@ export function computeBill(shape: StackShape, usage: Usage, pageViews: number, 
   add('cloudfront.transfer', 'data to viewers', (pageViews * pv.bytesOut) / GB);
   add('cloudfront.origin-transfer', 'request bodies to the origin', (pageViews * pv.bytesToOrigin) / GB);
   if (shape.cloudFrontFunctions > 0) add('cloudfront.functions', 'viewer-request function runs', pageViews * pv.cdnFunctionRequests);
-  add('cloudfront.invalidation', 'invalidation paths', pageViews * pv.invalidationPaths);
+  add('cloudfront.invalidation', 'invalidation paths', usage.perMonth.invalidationPaths);
 
   // The outbox relay's sweep: invoked on its schedule whatever the traffic, one LIST of the outbox each.
   const sweeps = shape.relaySweep && usage.sweep ? (HOURS_PER_MONTH * 60) / shape.relaySweep.rateMinutes : 0;

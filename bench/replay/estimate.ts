@@ -170,10 +170,10 @@ export function estimateDay({ settings, mode, shape, recorded, pageViewsPerMonth
       bytesToOrigin: perPv(requests.reduce((s, r) => s + r.requestBytes, 0)),
       originInvocations: perPv(invocations.length),
       s3Gets: perPv(s3Gets),
-      s3Puts: perPv(uploads * settings.estimate.objectsPerUpload),
       mails: perPv(comments),
-      invalidationPaths: 0,
     },
+    // The model sends no invalidations (it predates the outbox relay); uploads are the day's, a month of days.
+    perMonth: { invalidationPaths: 0, s3Puts: uploads * settings.estimate.objectsPerUpload * (86_400_000 / day.durationMs) * DAYS_PER_MONTH },
     perInvocation: {
       billedMs: invocations.length ? viewerBilled / invocations.length : 0,
       efs: invocations.length ? scaleEfs(viewerEfs, 1 / invocations.length) : viewerEfs,

@@ -10,6 +10,7 @@ import { barChart, lineChart } from '../charts/svg.ts';
 import { replaceSection, table, type Cell } from '../suite/markdown.ts';
 import { REPO } from '../suite/lambda-front.ts';
 import { PRICES_CHECKED } from './prices.ts';
+import { INVALIDATED_PAGES_CACHE } from '../../bridge/config.ts';
 import { summarize, type Percentiles, type TwinSummary } from './twin-summary.ts';
 import type { ReplaySettings } from './settings.ts';
 import type { TwinRunResult } from './through-twin.ts';
@@ -31,7 +32,8 @@ const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
 const ms = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v < 10 ? v.toFixed(1) : v.toFixed(0));
 const p3 = (p: Percentiles) => (p.n ? `${ms(p.p50)} / ${ms(p.p95)} / ${ms(p.p99)}` : '–');
 const who = (m: Record<string, number>) => Object.entries(m).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
-const cacheSetting = (s: TwinSummary) => s.environment.LAMPHP_CACHE_PHP_PUBLIC ?? 'default';
+/** A run's page lifetime, 'default' when it is the one the stack's function gets anyway (an explicit copy included). */
+const cacheSetting = (s: TwinSummary) => (s.environment.LAMPHP_CACHE_PHP_PUBLIC === undefined || s.environment.LAMPHP_CACHE_PHP_PUBLIC === INVALIDATED_PAGES_CACHE ? 'default' : s.environment.LAMPHP_CACHE_PHP_PUBLIC);
 
 /** The settings a run changed from the template and runtime defaults, in words. */
 function variantOf(s: TwinSummary): string {

@@ -237,7 +237,9 @@ export function summarize(result: TwinRunResult, settings: ReplaySettings): Twin
   const functionBehavior = (p: string) => behaviorFor(shape, p.split('?')[0]!).viewerFunction;
   const comments = exchanges.filter((x) => x.kind === 'comment' && x.status < 400).length;
   const uploads = exchanges.filter((x) => x.kind === 'upload' && x.status < 300).length;
-  const invalidationPaths = sum(result.invalidations.map((i) => i.paths?.length ?? 0));
+  // The day's changes only: the install's and the seeding's invalidations came before it.
+  const dayInvalidations = result.invalidations.filter((i) => i.createdAt >= dayStart);
+  const invalidationPaths = sum(dayInvalidations.map((i) => i.paths?.length ?? 0));
   const visitorBilled = visitorRecords.map((r) => r.durationMs);
   const cronBilled = cronRecords.map((r) => r.durationMs);
   const initList = cold.map((r) => r.initDurationMs ?? 0);
@@ -251,10 +253,9 @@ export function summarize(result: TwinRunResult, settings: ReplaySettings): Twin
       bytesToOrigin: sum(exchanges.filter((x) => !isHit(x)).map((x) => x.requestBytes)) / pv,
       originInvocations: visitorRecords.length / pv,
       s3Gets: exchanges.filter((x) => uploadsBehavior(x.path) && !isHit(x)).length / pv,
-      s3Puts: (uploads * settings.estimate.objectsPerUpload) / pv,
       mails: comments / pv,
-      invalidationPaths: invalidationPaths / pv,
     },
+    perMonth: { invalidationPaths: perDay(invalidationPaths) * DAYS_PER_MONTH, s3Puts: perDay(uploads * settings.estimate.objectsPerUpload) * DAYS_PER_MONTH },
     perInvocation: {
       billedMs: visitorBilled.length ? sum(visitorBilled) / visitorBilled.length : 0,
       efs: meanEfs(visitorEfs),
@@ -315,7 +316,7 @@ export function summarize(result: TwinRunResult, settings: ReplaySettings): Twin
     failures: result.run_.failures.length,
     firstRun,
     visibility: result.visibility,
-    invalidations: result.invalidations.length,
+    invalidations: dayInvalidations.length,
     otherFunctions,
     probes: { requests: result.probeExchanges.length, originAnswers: probeOrigin },
     wallMs: result.run_.wallMs,
