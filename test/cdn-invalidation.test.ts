@@ -94,6 +94,20 @@ describe('CloudFront invalidator', () => {
     expect(refs[0]).not.toBe(refs[1]);
   });
 
+  it('sends one /* beyond LAMPHP_CDN_INVALIDATION_MAX_PATHS paths, and keeps the default for a value it cannot use', async () => {
+    requests.length = 0;
+    const one = invalidator({ ...env(), LAMPHP_CLOUDFRONT_DISTRIBUTION_ID: 'EFIXED', LAMPHP_CDN_INVALIDATION_MAX_PATHS: '1' }, memoryLogger())!;
+    expect(await one.invalidate(['/'])).toMatchObject({ kind: 'created', paths: ['/'] });
+    expect(await one.invalidate(['/', '/feed/', '/post-1/'])).toMatchObject({ kind: 'created', paths: ['/*'] });
+    for (const bad of ['0', '-3', 'many', '1.5', '']) {
+      const logger = memoryLogger();
+      const cdn = invalidator({ ...env(), LAMPHP_CLOUDFRONT_DISTRIBUTION_ID: 'EFIXED', LAMPHP_CDN_INVALIDATION_MAX_PATHS: bad }, logger)!;
+      const many = Array.from({ length: MAX_PATHS }, (_, i) => `/p${i}/`);
+      expect((await cdn.invalidate(many)) as { paths: string[] }).toMatchObject({ kind: 'created', paths: [...many].sort() });
+      if (bad !== '') expect(logger.records.some((r) => String(r.msg).includes('LAMPHP_CDN_INVALIDATION_MAX_PATHS'))).toBe(true);
+    }
+  });
+
   it('uses the distribution the install recorded, and does nothing without one', async () => {
     requests.length = 0;
     const logger = memoryLogger();

@@ -19,7 +19,11 @@ import { readInstallState } from '../wordpress/install-state.ts';
 
 /** Message type the must-use plugin sends: `{"lamphp":"cdn-invalidate","paths":["/",…]}`. */
 export const INVALIDATE_MESSAGE = 'cdn-invalidate';
-/** Beyond this many paths one `/*` is cheaper (CloudFront bills per path; a wildcard is one). */
+/**
+ * Beyond this many paths one `/*` is cheaper (CloudFront bills per path; a wildcard is one).
+ * LAMPHP_CDN_INVALIDATION_MAX_PATHS changes it: 1 sends `/*` for every change (one billed path,
+ * the whole cache refilled from the origin after it).
+ */
 export const MAX_PATHS = 15;
 /** A path CloudFront accepts: absolute, printable ASCII (WordPress percent-encodes the rest). */
 const VALID_PATH = /^\/[\x21-\x7e]*$/;
@@ -46,6 +50,8 @@ export interface CdnInvalidatorOptions {
   /** Where the job goes (bridge/outbox/submit.ts). */
   jobs: JobSubmitter;
   logger: Logger;
+  /** Beyond this many paths one `/*` is sent instead (MAX_PATHS unless set). */
+  maxPaths?: number;
 }
 
 /** The paths to send: valid, deduplicated, sorted; `/*` alone when there are too many or one is `/*`. */
@@ -59,7 +65,7 @@ export function invalidationPaths(paths: Iterable<string>, max = MAX_PATHS): str
   return [...unique].sort();
 }
 
-export function createCdnInvalidator({ distributionId, jobs, logger }: CdnInvalidatorOptions): CdnInvalidator {
+export function createCdnInvalidator({ distributionId, jobs, logger, maxPaths = MAX_PATHS }: CdnInvalidatorOptions): CdnInvalidator {
   const pending = new Map<string, Set<string>>();
   return {
     async onMessage(requestId, json) {
@@ -82,7 +88,7 @@ export function createCdnInvalidator({ distributionId, jobs, logger }: CdnInvali
       return set && set.size > 0 ? [...set] : undefined;
     },
     async invalidate(requested, log = logger) {
-      const paths = invalidationPaths(requested);
+      const paths = invalidationPaths(requested, maxPaths);
       if (paths.length === 0) return { kind: 'skipped', reason: 'no valid path' };
       let id: string | undefined;
       try {
@@ -133,7 +139,14 @@ export function cdnInvalidatorFromEnv(env: Env, options: { documentRoot: string;
   const setting = envValue(env, 'LAMPHP_CDN_INVALIDATION')?.toLowerCase();
   if (setting === 'false' || setting === 'off' || setting === '0') return undefined;
   const fixed = envValue(env, 'LAMPHP_CLOUDFRONT_DISTRIBUTION_ID');
+  const rawMax = envValue(env, 'LAMPHP_CDN_INVALIDATION_MAX_PATHS');
+  let maxPaths = MAX_PATHS;
+  if (rawMax !== undefined) {
+    if (/^[1-9][0-9]{0,3}$/.test(rawMax.trim())) maxPaths = Number(rawMax.trim());
+    else options.logger.warn(`LAMPHP_CDN_INVALIDATION_MAX_PATHS must be a whole number from 1 to 9999; using ${MAX_PATHS}`, { value: rawMax });
+  }
   return createCdnInvalidator({
+    maxPaths,
     distributionId: fixed ? () => fixed : async () => (await readInstallState(options.documentRoot))?.distributionId,
     jobs: options.jobs,
     logger: options.logger,
