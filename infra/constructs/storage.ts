@@ -1,6 +1,7 @@
 /**
  * Where the site's data lives: the EFS file system (WordPress, SQLite, sessions) with the
- * site's access point and AWS Backup's daily recovery points, and the S3 bucket uploads are
+ * site's access point, AWS Backup's daily recovery points and lifecycle management (files unread
+ * for 30 days move to Infrequent Access), and the S3 bucket uploads are
  * offloaded to (served by CloudFront; versioned, old versions expire). Both outlive the stack:
  * kept on update and delete, removed only when the stack's first create fails.
  */
@@ -48,6 +49,11 @@ export class SiteStorage extends Concern {
       performanceMode: efs.PerformanceMode.GENERAL_PURPOSE,
       // AWS Backup's default EFS plan: daily, kept 35 days; recovery points outlive the stack.
       enableAutomaticBackups: true,
+      // The copy of every upload is kept here but served from S3, so it is rarely read: files unread
+      // for 30 days (AWS's default) move to Infrequent Access, and the first read brings one back.
+      // Metadata and files under 128 KiB stay in Standard; reads from IA cost a little per GB.
+      lifecyclePolicy: efs.LifecyclePolicy.AFTER_30_DAYS,
+      outOfInfrequentAccessPolicy: efs.OutOfInfrequentAccessPolicy.AFTER_1_ACCESS,
       removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     this.accessPoint = this.fileSystem.addAccessPoint('AccessPoint', {

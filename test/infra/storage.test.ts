@@ -17,13 +17,16 @@ function storage(siteId = 'blog'): { storage: SiteStorage; json: Json; template:
 }
 
 describe('SiteStorage', () => {
-  it('EFS: encrypted, elastic throughput, retained; the access point roots the site for uid/gid 1000', () => {
+  it('EFS: encrypted, elastic throughput, retained, rarely-read files in Infrequent Access; the access point roots the site for uid/gid 1000', () => {
     const { json, template } = storage('blog');
     const [, efs] = only(json, 'AWS::EFS::FileSystem');
     expect(efs.Properties).toMatchObject({ Encrypted: true, ThroughputMode: 'elastic', PerformanceMode: 'generalPurpose' });
     expect(efs.DeletionPolicy).toBe('RetainExceptOnCreate');
     expect(efs.UpdateReplacePolicy).toBe('Retain');
     expect(efs.Properties.BackupPolicy).toEqual({ Status: 'ENABLED' });
+    // Lifecycle management: files unread for 30 days (the uploads' copy, served from S3) move to
+    // Infrequent Access; the first read brings a file back to Standard.
+    expect(efs.Properties.LifecyclePolicies).toEqual([{ TransitionToIA: 'AFTER_30_DAYS' }, { TransitionToPrimaryStorageClass: 'AFTER_1_ACCESS' }]);
     template.hasResourceProperties('AWS::EFS::AccessPoint', {
       RootDirectory: { Path: '/roots/wp-lambda-blog', CreationInfo: { OwnerUid: '1000', OwnerGid: '1000', Permissions: '755' } },
       PosixUser: { Uid: '1000', Gid: '1000' },
