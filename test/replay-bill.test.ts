@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { behaviorFor, matchesPathPattern, rateMinutes, readTemplate, stackShape, type StackShape } from '../bench/replay/stack.ts';
+import { behaviorFor, efsInfrequentAccessAfterDays, matchesPathPattern, rateMinutes, readTemplate, stackShape, type StackShape } from '../bench/replay/stack.ts';
 import { computeBill, efsMeteredGb, type Usage } from '../bench/replay/bill.ts';
 import { FREE_TIER, PRICES } from '../bench/replay/prices.ts';
 
@@ -23,7 +23,7 @@ const usage: Usage = {
   },
   cron: { billedMs: 500, efs: { metadataOps: 50, dataReads: 0, dataReadBytes: 0, metadataWrites: 0, dataWrites: 0, dataWriteBytes: 0 }, logBytes: 512 },
   coldStarts: { initMs: 1000, perMonthFixed: 100, perOriginInvocation: 0.01 },
-  storage: { efsGb: 2, s3Gb: 1, dbGb: 0 },
+  storage: { efsGb: 2, efsMediaGb: 1, s3Gb: 1, dbGb: 0 },
   aurora: { averageAcu: 0.5, awakeShare: 1 },
 };
 
@@ -36,6 +36,7 @@ describe('the template as the bill reads it', () => {
     expect(shape.alarms).toBe(3);
     expect(shape.relaySweep).toMatchObject({ memoryMb: 256, architecture: 'arm64', rateMinutes: 5 });
     expect(shape.efsAutomaticBackups).toBe(1);
+    expect(shape.efsInfrequentAccessAfterDays).toBe(30);
     expect({ nat: shape.natGateways, ipv4: shape.publicIpv4, endpoints: shape.interfaceEndpoints, rds: shape.rdsInstances.length, secrets: shape.secrets }).toEqual({ nat: 0, ipv4: 0, endpoints: 0, rds: 0, secrets: 0 });
     expect(shape.unpriced).toEqual([]);
     // The install custom resource's two functions and CDK's bucket-notification handler run at deploys only, the
@@ -57,6 +58,16 @@ describe('the template as the bill reads it', () => {
     expect(matchesPathPattern('wp-login.php', '/wp-login.phpx')).toBe(false);
     expect(matchesPathPattern('/images/?.gif', '/images/a.gif')).toBe(true);
     expect(matchesPathPattern('/images/?.gif', '/images/ab.gif')).toBe(false);
+  });
+
+  it("reads the file system's move to Infrequent Access in days, null without one", () => {
+    const fsWith = (LifecyclePolicies?: unknown[]) => ({ Resources: { Fs: { Type: 'AWS::EFS::FileSystem', Properties: LifecyclePolicies ? { LifecyclePolicies } : {} } } });
+    expect(efsInfrequentAccessAfterDays(fsWith([{ TransitionToIA: 'AFTER_1_DAY' }]))).toBe(1);
+    expect(efsInfrequentAccessAfterDays(fsWith([{ TransitionToPrimaryStorageClass: 'AFTER_1_ACCESS' }, { TransitionToIA: 'AFTER_90_DAYS' }]))).toBe(90);
+    expect(efsInfrequentAccessAfterDays(fsWith([{ TransitionToArchive: 'AFTER_90_DAYS' }]))).toBeNull();
+    expect(efsInfrequentAccessAfterDays(fsWith())).toBeNull();
+    expect(efsInfrequentAccessAfterDays({ Resources: {} })).toBeNull();
+    expect(() => efsInfrequentAccessAfterDays(fsWith([{ TransitionToIA: 'SOMETIMES' }]))).toThrow(/not AFTER_<n>_DAYS/);
   });
 
   it('reads rate() schedules in minutes and refuses cron() ones', () => {
@@ -81,7 +92,10 @@ describe('the bill, against a hand-computed example', () => {
     expect(line('lambda.duration.arm64', /visitor/).usd).toBeCloseTo(0.0533336, 9); // 10,000 × 0.2 s × 2 GB = 4,000 GB-s
     expect(line('lambda.duration.arm64', /Cron/).usd).toBeCloseTo(0.116800584, 9); // 8,760 × 0.5 s × 2 GB = 8,760 GB-s
     expect(line('lambda.duration.arm64', /INIT/).usd).toBeCloseTo(0.00533336, 9); // (100 + 0.01 × 10,000) × 1 s × 2 GB = 400 GB-s
-    expect(line('efs.storage').usd).toBeCloseTo(0.6, 9); // 2 GB × $0.30
+    // 2 GB on EFS, of which 1 GB is the uploads' copy: the template moves files unread for 30 days to Infrequent Access.
+    expect(line('efs.storage').usd).toBeCloseTo(0.3, 9); // the other 1 GB × $0.30
+    expect(line('efs.ia.storage').usd).toBeCloseTo(0.016, 9); // 1 GB × $0.016
+    expect(line('efs.ia.storage').item).toMatch(/uploads copy.*30 days without access.*first month is Standard/);
     expect(line('efs.backup').usd).toBeCloseTo(0.1, 9); // EFS automatic backups (BackupPolicy ENABLED): about one copy, 2 GB × $0.05
     // Reads: visitor 100 × 4 KiB + max(40,960 B, 10 × 32 KiB) = 737,280 B × 10,000; cron 50 × 4 KiB × 8,760.
     // (7,372,800,000 + 1,794,048,000) B / 2^30 = 8.537292 GB × $0.03.
@@ -97,8 +111,19 @@ describe('the bill, against a hand-computed example', () => {
     // Logs: 10,000 × 1,024 B + 8,760 × 512 B = 14,725,120 B = 0.0137138 GB; kept 30 days → one month's worth stored.
     expect(line('cloudwatch.logs.ingest').usd).toBeCloseTo(0.006856918, 8);
     expect(line('cloudwatch.logs.storage').usd).toBeCloseTo(0.000411415, 8);
-    expect(bill.totalUsd).toBeCloseTo(2.708229821, 8);
-    expect(bill.standingUsd).toBeCloseTo(0.6 + 0.1 + 0.023 + 0.3, 9);
+    expect(bill.totalUsd).toBeCloseTo(2.424229821, 8);
+    expect(bill.standingUsd).toBeCloseTo(0.3 + 0.016 + 0.1 + 0.023 + 0.3, 9);
+    // Tiering into IA and reads from it are charged per GB; the usage has neither, so they are named, not dropped.
+    expect(bill.notPriced).toContainEqual(expect.stringMatching(/^EFS Infrequent Access tiering \(\$0\.01 per GB.*reads from it \(\$0\.01 per GB\)/));
+  });
+
+  it('bills all of EFS as Standard when the file system has no lifecycle policy', () => {
+    const b = computeBill({ ...shape, efsInfrequentAccessAfterDays: null }, usage, 100_000);
+    const efs = b.lines.filter((l) => l.priceId.startsWith('efs.') && l.unit === 'GB-month' && l.service === 'EFS');
+    expect(efs.map((l) => [l.priceId, l.usd])).toEqual([['efs.storage', expect.closeTo(0.6, 9)]]); // 2 GB × $0.30
+    expect(efs[0]!.item).toMatch(/uploads copy/);
+    expect(b.notPriced.some((n) => /Infrequent Access/.test(n))).toBe(false);
+    expect(b.totalUsd).toBeCloseTo(2.708229821, 8);
   });
 
   it("prices the outbox relay's sweep when the usage gives its run", () => {
@@ -115,7 +140,7 @@ describe('the bill, against a hand-computed example', () => {
     expect(bill.totalUsd).toBeCloseTo(bill.lines.reduce((s, l) => s + l.usd, 0), 12); // the total is never netted
     // Everything that has an allowance here is inside it: requests, 13,160 GB-s, 400k CDN requests, 9.5 GB, alarms, logs.
     expect(bill.freeUsd).toBeCloseTo(1.726699631, 8);
-    expect(bill.afterFreeTierUsd).toBeCloseTo(0.98153019, 7);
+    expect(bill.afterFreeTierUsd).toBeCloseTo(0.69753019, 7);
     expect(bill.free.find((f) => f.priceId === 'lambda.duration.arm64')!.covered).toBeCloseTo(13_160, 6);
   });
 

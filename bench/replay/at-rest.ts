@@ -67,7 +67,7 @@ export function usageAtRest(recorded: RecordedUsage, shape: StackShape, allCold:
     cron: { billedMs: Math.ceil(cron.medianMs), efs: cron.efs, logBytes: 512 },
     sweep: { billedMs: MEASURED.sweep.warmBilledMs, initMs: allCold ? MEASURED.sweep.initMs : 0, logBytes: MEASURED.sweep.logBytes },
     coldStarts: { initMs: Math.ceil(recorded.coldStart.initMs ?? 0), perMonthFixed: allCold ? cronRuns : 0, perOriginInvocation: 0 },
-    storage: { efsGb: MEASURED.siteOnEfsBytes / GB, s3Gb: 0, dbGb: 0 },
+    storage: { efsGb: MEASURED.siteOnEfsBytes / GB, efsMediaGb: 0, s3Gb: 0, dbGb: 0 },
     aurora: { averageAcu: 0, awakeShare: 0 },
   };
 }

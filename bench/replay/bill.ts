@@ -64,7 +64,14 @@ export interface Usage {
     /** Cold starts per visitor invocation (traffic arriving while no environment is idle). */
     perOriginInvocation: number;
   };
-  storage: { efsGb: number; s3Gb: number; dbGb: number };
+  storage: {
+    /** Everything on EFS: the site, the database, opcache snapshots and the copy of the uploads. */
+    efsGb: number;
+    /** Of efsGb, the copy of the uploads (served from S3, rarely read on EFS). */
+    efsMediaGb: number;
+    s3Gb: number;
+    dbGb: number;
+  };
   /** Mean Aurora capacity while the cluster is awake, and the share of the month it is awake. */
   aurora: { averageAcu: number; awakeShare: number };
 }
@@ -145,7 +152,18 @@ export function computeBill(shape: StackShape, usage: Usage, pageViews: number, 
 
   // EFS: storage, and Elastic throughput metered per operation.
   if (shape.efsFileSystems > 0) {
-    add('efs.storage', 'Standard storage (site, uploads copy, database, opcache snapshots)', usage.storage.efsGb, true);
+    // With lifecycle management the uploads' copy (viewers get uploads from S3; WordPress reads its
+    // copy again only to work on a file, such as an image edit) is billed as Infrequent Access; the
+    // site and the database are read all the time and stay Standard.
+    const iaDays = shape.efsInfrequentAccessAfterDays;
+    const iaGb = iaDays === null ? 0 : Math.min(usage.storage.efsMediaGb, usage.storage.efsGb);
+    add('efs.storage', `Standard storage (site, ${iaDays === null ? 'uploads copy, ' : ''}database, opcache snapshots)`, usage.storage.efsGb - iaGb, true);
+    add(
+      'efs.ia.storage',
+      `Infrequent Access storage: the uploads copy, once ${iaDays} days without access moved it (a new site's first month is Standard; files under 128 KiB stay Standard)`,
+      iaGb,
+      true,
+    );
     if (shape.efsThroughputMode === 'elastic') {
       const v = efsMeteredGb(usage.perInvocation.efs);
       const c = efsMeteredGb(usage.cron.efs);
@@ -216,6 +234,11 @@ export function computeBill(shape: StackShape, usage: Usage, pageViews: number, 
   add('ses.message', 'mail sent', pageViews * pv.mails);
 
   const notPriced = [...shape.unpriced, ...shape.otherFunctions.map((id) => `Lambda function ${id} (its invocations are not in the usage)`)];
+  if (shape.efsFileSystems > 0 && shape.efsInfrequentAccessAfterDays !== null) {
+    const t = price('efs.ia.tiering', prices);
+    const r = price('efs.ia.read', prices);
+    notPriced.push(`EFS Infrequent Access tiering ($${t.usd} per ${t.unit}, once as each upload's copy moves) and reads from it ($${r.usd} per ${r.unit})`);
+  }
   if (shape.interfaceEndpoints > 0) notPriced.push(`${shape.interfaceEndpoints} interface VPC endpoint(s)`);
   for (const db of shape.rdsInstances) if (!prices.some((p) => p.id === `rds.${db.instanceClass}`)) notPriced.push(`RDS ${db.instanceClass}`);
 

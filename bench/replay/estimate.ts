@@ -184,7 +184,7 @@ export function estimateDay({ settings, mode, shape, recorded, pageViewsPerMonth
     },
     cron: { billedMs: cron.length ? cronBilled / cron.length : 0, efs: cronCost.efs, logBytes: settings.estimate.logBytesPerInvocation },
     coldStarts: { initMs: recorded.coldStart.initMs ?? 0, perMonthFixed: envs.coldStarts.length * DAYS_PER_MONTH, perOriginInvocation: 0 },
-    storage: { efsGb: storage.mediaGb + storage.codeAndDataGb, s3Gb: storage.mediaGb, dbGb: storage.auroraGb },
+    storage: { efsGb: storage.mediaGb + storage.codeAndDataGb, efsMediaGb: storage.mediaGb, s3Gb: storage.mediaGb, dbGb: storage.auroraGb },
     aurora: { averageAcu: settings.estimate.auroraAcuAwake, awakeShare: Math.min(1, awake / day.durationMs) },
   };
   return {

@@ -49,8 +49,18 @@ export const PRICES: readonly Price[] = [
   { id: 'lambda.requests', service: 'Lambda', what: 'requests (either architecture)', usd: 0.2, unit: '1M requests', source: LAMBDA, confidence: 'official', asOf: '2026-06-18' },
   { id: 'lambda.duration.arm64', service: 'Lambda', what: 'duration incl. INIT, arm64, first 7.5 billion GB-s a month', usd: 0.0000133334, unit: 'GB-second', source: LAMBDA, confidence: 'secondary', confirmedBy: 'https://app.unpkg.com/artillery@2.0.28/files/lib/platform/aws-lambda/prices.js', asOf: '2026-03-08' },
   { id: 'lambda.duration.x86_64', service: 'Lambda', what: 'duration incl. INIT, x86_64, first 6 billion GB-s a month', usd: 0.0000166667, unit: 'GB-second', source: LAMBDA, confidence: 'secondary', confirmedBy: 'https://app.unpkg.com/artillery@2.0.28/files/lib/platform/aws-lambda/prices.js', asOf: '2026-03-08' },
-  // EFS (Regional, Standard class, Elastic throughput — the template's ThroughputMode).
+  // EFS (Regional, Elastic throughput — the template's ThroughputMode).
   { id: 'efs.storage', service: 'EFS', what: 'Standard storage', usd: 0.3, unit: 'GB-month', source: EFS, confidence: 'official', asOf: '2026-06-13' },
+  // Infrequent Access, for file systems with a lifecycle policy (the template's TransitionToIA). The
+  // pricing page renders with script; the rates are its Elastic-throughput table as copied when EFS
+  // Archive launched (late November 2023, when IA went from $0.025 to $0.016; pages quoting $0.025
+  // give the rate before). AWS's lifecycle guide: metadata always stays in Standard, and a file is
+  // billed as Standard while it moves (https://docs.aws.amazon.com/efs/latest/ug/lifecycle-management-efs.html);
+  // its earlier edition adds that files under 128 KiB are not moved and that reads from IA and moves
+  // into it are charged per GB (https://github.com/awsdocs/amazon-efs-user-guide, doc_source/lifecycle-management-efs.md).
+  { id: 'efs.ia.storage', service: 'EFS', what: 'Infrequent Access storage', usd: 0.016, unit: 'GB-month', source: EFS, confidence: 'secondary', confirmedBy: 'https://blog.gslin.org/archives/tag/tiering/', asOf: '2026-12-05' },
+  { id: 'efs.ia.read', service: 'EFS', what: 'Infrequent Access, reads (on top of the throughput charge)', usd: 0.01, unit: 'GB', source: EFS, confidence: 'secondary', confirmedBy: 'https://blog.gslin.org/archives/tag/tiering/', asOf: '2026-12-05' },
+  { id: 'efs.ia.tiering', service: 'EFS', what: 'Infrequent Access, tiering (data moved into IA)', usd: 0.01, unit: 'GB', source: EFS, confidence: 'secondary', confirmedBy: 'https://blog.gslin.org/archives/tag/tiering/', asOf: '2026-12-05' },
   { id: 'efs.elastic.read', service: 'EFS', what: 'Elastic throughput, data and metadata read', usd: 0.03, unit: 'GB', source: EFS, confidence: 'secondary', confirmedBy: 'https://www.factualminds.com/blog/amazon-efs-pricing-throughput-modes-storage-classes/', asOf: '2026-06-13' },
   { id: 'efs.elastic.write', service: 'EFS', what: 'Elastic throughput, data and metadata written', usd: 0.06, unit: 'GB', source: EFS, confidence: 'secondary', confirmedBy: 'https://www.factualminds.com/blog/amazon-efs-pricing-throughput-modes-storage-classes/', asOf: '2026-06-13' },
   { id: 'efs.backup', service: 'AWS Backup', what: 'EFS backup, warm storage', usd: 0.05, unit: 'GB-month', source: BACKUP, confidence: 'unconfirmed', asOf: PRICES_CHECKED },

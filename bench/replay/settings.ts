@@ -64,7 +64,7 @@ export interface ReplaySettings {
   /** Assumptions of the bill estimate (what the replay does not measure). */
   estimate: {
     volumesPerMonth: number[];
-    /** Media library (S3, and its copy on EFS), WordPress code + database + opcache snapshots (EFS), Aurora storage. */
+    /** Media library (S3, and its copy on EFS: Infrequent Access when the template has a lifecycle policy), WordPress code + database + opcache snapshots (EFS Standard), Aurora storage. */
     storage: { mediaGb: number; codeAndDataGb: number; auroraGb: number };
     /** Lambda's START/END/REPORT lines per invocation (lamphp logs nothing per request at info). */
     logBytesPerInvocation: number;

@@ -64,6 +64,11 @@ export interface StackShape {
   backupPlans: number;
   /** EFS file systems with automatic backups on (BackupPolicy ENABLED): AWS Backup's default plan, billed as AWS Backup storage. */
   efsAutomaticBackups: number;
+  /**
+   * Days without access after which EFS lifecycle management moves a file to Infrequent Access
+   * (the file system's LifecyclePolicies TransitionToIA), or null when nothing moves (the default).
+   */
+  efsInfrequentAccessAfterDays: number | null;
   /** Resource types with a standing or usage charge this reader does not price. */
   unpriced: string[];
 }
@@ -209,6 +214,18 @@ export function behaviorFor(shape: Pick<StackShape, 'behaviors'>, urlPath: strin
   return shape.behaviors.find((b) => matchesPathPattern(b.pathPattern, urlPath)) ?? shape.behaviors.at(-1)!;
 }
 
+/** `AFTER_30_DAYS` → 30, `AFTER_1_DAY` → 1: the TransitionToIA of the (first) file system, or null when it has none. */
+export function efsInfrequentAccessAfterDays(t: Template): number | null {
+  const [first] = ofType(t, 'AWS::EFS::FileSystem');
+  if (!first) return null;
+  const policies = (first[1].LifecyclePolicies ?? []) as Props[];
+  const toIa = policies.find((p) => p.TransitionToIA !== undefined)?.TransitionToIA;
+  if (toIa === undefined) return null;
+  const m = /^AFTER_(\d+)_DAYS?$/.exec(String(toIa));
+  if (!m) throw new Error(`EFS TransitionToIA "${String(toIa)}" is not AFTER_<n>_DAYS.`);
+  return Number(m[1]);
+}
+
 export function stackShape(t: Template): StackShape {
   const [fnId, fn] = siteFunction(t);
   const logGroupId = refId((fn.LoggingConfig as Props | undefined)?.LogGroup);
@@ -255,6 +272,7 @@ export function stackShape(t: Template): StackShape {
     secrets: ofType(t, 'AWS::SecretsManager::Secret').length,
     backupPlans: ofType(t, 'AWS::Backup::BackupPlan').length,
     efsAutomaticBackups: ofType(t, 'AWS::EFS::FileSystem').filter(([, p]) => (p.BackupPolicy as Props | undefined)?.Status === 'ENABLED').length,
+    efsInfrequentAccessAfterDays: efsInfrequentAccessAfterDays(t),
     unpriced: [...seen].filter((type) => !FREE_TYPES.has(type) && !PRICED_TYPES.has(type) && !type.startsWith('Custom::')).sort(),
   };
 }

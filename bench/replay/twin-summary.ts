@@ -266,7 +266,7 @@ export function summarize(result: TwinRunResult, settings: ReplaySettings): Twin
     },
     cron: { billedMs: cronBilled.length ? sum(cronBilled) / cronBilled.length : 0, efs: meanEfs(cronEfs), logBytes: settings.estimate.logBytesPerInvocation },
     coldStarts: { initMs: initList.length ? round(median(initList), 1)! : 0, perMonthFixed: perDay(cold.length) * DAYS_PER_MONTH, perOriginInvocation: 0 },
-    storage: { efsGb: settings.estimate.storage.mediaGb + settings.estimate.storage.codeAndDataGb, s3Gb: settings.estimate.storage.mediaGb, dbGb: settings.estimate.storage.auroraGb },
+    storage: { efsGb: settings.estimate.storage.mediaGb + settings.estimate.storage.codeAndDataGb, efsMediaGb: settings.estimate.storage.mediaGb, s3Gb: settings.estimate.storage.mediaGb, dbGb: settings.estimate.storage.auroraGb },
     aurora: { averageAcu: settings.estimate.auroraAcuAwake, awakeShare: 1 },
   };
   return {
