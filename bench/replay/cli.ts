@@ -7,6 +7,8 @@
  *   npm run bench:replay -- --report          the report from the results already in bench/results
  *   npm run bench:replay -- --estimate        the older model-based ESTIMATE (labelled so), from
  *                                             usage recorded with --record
+ *   npm run bench:replay -- --visibility      publish-to-visible through the twin's CloudFront for
+ *                                             every content change (visibility.ts)
  *
  * Options: --no-write (print, write nothing)  --no-report (write the runs' results only)
  *          --hours A-B (replay only these hours of the day: a quick look, e.g. `npm run bench -- --quick`)
@@ -33,6 +35,7 @@ import { runEstimate } from './estimate.ts';
 import { runOnTwin, type TwinRunResult } from './through-twin.ts';
 import { benchLayer } from './twin-stack.ts';
 import { writeTwinReport } from './twin-report.ts';
+import { runVisibilityCommand } from './visibility.ts';
 
 export const RESULTS = path.join(REPO, 'bench/results');
 /** The runs `npm run bench` makes (its replay part): the earlier and the current defaults, both databases. */
@@ -61,6 +64,7 @@ export async function main(argv: string[]): Promise<number> {
       'no-write': { type: 'boolean', default: false },
       'no-report': { type: 'boolean', default: false },
       hours: { type: 'string' },
+      visibility: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -76,6 +80,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     return 0;
   }
+
+  if (values.visibility) return runVisibilityCommand({ command, write, log });
 
   if (values.record || values.estimate) {
     const dbs = values.db.split(',').map((d) => d.trim()) as Db[];

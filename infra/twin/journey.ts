@@ -52,7 +52,7 @@ export function sharedMaxAge(cacheControl: string | string[] | undefined): numbe
 }
 
 /** Where the site's document root is on its EFS access point: the function's LAMPHP_DOCUMENT_ROOT below its mount path. */
-async function documentRootOnEfs(twin: TwinHandle): Promise<string> {
+export async function documentRootOnEfs(twin: TwinHandle): Promise<string> {
   const template = await twin.template();
   for (const r of Object.values<any>(template.Resources ?? {})) {
     const mount: string | undefined = r.Properties?.FileSystemConfigs?.[0]?.LocalMountPath;
