@@ -96,6 +96,16 @@ describe('CDN invalidation for each content change', () => {
     expect(got).toEqual(expect.arrayContaining(['/', new URL(created.link as string).pathname]));
   });
 
+  it('a post published in a category (terms assigned after the save, as the REST API does): that category; moved to another: both', async () => {
+    const category = await rest('POST', '/wp/v2/categories', { name: `Filed ${Date.now()}` });
+    const categoryPath = new URL(category.link as string).pathname;
+    let created: Record<string, unknown> = {};
+    const got = await paths(async () => (created = await rest('POST', '/wp/v2/posts', { title: `Filed post ${Date.now()}`, content: 'Words', status: 'publish', categories: [category.id] })));
+    expect(got).toEqual(expect.arrayContaining(['/', new URL(created.link as string).pathname, categoryPath, '/feed/']));
+    const moved = await paths(() => rest('POST', `/wp/v2/posts/${created.id}`, { categories: [1] }));
+    expect(moved).toEqual(expect.arrayContaining([categoryPath, '/category/uncategorized/']));
+  });
+
   it('a page view and a comment held for moderation invalidate nothing; approving it invalidates the post and comment feeds; deleting it too', async () => {
     const visitor = new Visitor(site.url);
     let commentId = 0;

@@ -11,7 +11,8 @@
  *
  * What anonymous visitors see, and what each change invalidates:
  * - a post or page published, updated, unpublished, trashed or deleted: its address (old and
- *   new), the front page, the feed, the posts page, its archives (type, terms, author);
+ *   new), the front page, the feed, the posts page, its archives (type, terms, author), and the
+ *   archives of terms a published post gained or lost (assigned after the save);
  * - a comment that is or was visible (approved, edited, unapproved, trashed, spammed, deleted):
  *   its post's pages (`<permalink>*`, comment pages included), plus what a post change
  *   invalidates (comment counts show in lists), and the comment feeds; a comment held for
@@ -140,6 +141,30 @@ foreach ( array( 'pre_post_update', 'before_delete_post', 'wp_trash_post' ) as $
 		}
 	);
 }
+
+// Terms are assigned after the post is saved (the REST API and the block editor publish first,
+// then set categories and tags): the archives of the terms a published post gained or lost.
+add_action(
+	'set_object_terms',
+	function ( $object_id, $terms, $tt_ids, $taxonomy, $append, $old_tt_ids ) {
+		$post = get_post( $object_id );
+		$tax  = get_taxonomy( $taxonomy );
+		if ( ! $post || 'publish' !== $post->post_status || ! $tax || ! $tax->public || ! is_post_type_viewable( $post->post_type ) ) {
+			return;
+		}
+		$now    = array_map( 'intval', (array) $tt_ids );
+		$before = array_map( 'intval', (array) $old_tt_ids );
+		foreach ( array_merge( array_diff( $now, $before ), array_diff( $before, $now ) ) as $tt_id ) {
+			$term = get_term_by( 'term_taxonomy_id', $tt_id, $taxonomy );
+			$link = $term ? get_term_link( $term ) : null;
+			if ( $link && ! is_wp_error( $link ) ) {
+				lamphp_cdn_add_url( $link );
+			}
+		}
+	},
+	10,
+	6
+);
 
 // Comments: only a comment visitors can see (approved before or after) changes a page.
 function lamphp_cdn_add_comment( $comment ) {
