@@ -66,6 +66,8 @@ export interface PageResult {
   originAfterS: number | null;
   /** x-cache of the first probe that showed it. */
   cacheWhenVisible: string | null;
+  /** The last cached copy the probes got: its status, x-cache and Location. */
+  last: { status: number; cache: string | null; location: string | null } | null;
 }
 
 export interface ChangeResult {
@@ -120,7 +122,9 @@ function beforeCell(c: ChangeResult): string {
 
 function visibleCell(c: ChangeResult): string {
   if (c.error) return `error: ${c.error}`;
-  return c.visibleAfterS === null ? `not within ${c.limitS} s` : `${secs(c.visibleAfterS)} s`;
+  if (c.visibleAfterS !== null) return `${secs(c.visibleAfterS)} s`;
+  const stale = c.pages.filter((p) => p.visibleAfterS === null && p.originAfterS !== null);
+  return `not within ${c.limitS} s${stale.length ? ` (${stale.map((p) => `\`${p.path}\``).join(', ')} still the cached copy while the origin showed it)` : ''}`;
 }
 
 function invalidationsCell(c: ChangeResult): string {
