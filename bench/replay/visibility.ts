@@ -69,7 +69,7 @@ const SEED: Trace = {
 };
 
 /** A classic theme an operator uploads to EFS: one menu location (its name as the nav's label) and one sidebar. */
-export const CLASSIC_FILES: Record<string, string> = {
+const CLASSIC_FILES: Record<string, string> = {
   'style.css': `/*\nTheme Name: lamphp visibility classic\nDescription: A classic theme with a menu location and a sidebar.\n*/\n`,
   'functions.php': `<?php
 add_action( 'after_setup_theme', function () {
