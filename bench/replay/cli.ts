@@ -8,7 +8,8 @@
  *   npm run bench:replay -- --estimate        the older model-based ESTIMATE (labelled so), from
  *                                             usage recorded with --record
  *   npm run bench:replay -- --visibility      publish-to-visible through the twin's CloudFront for
- *                                             every content change (visibility.ts)
+ *                                             every content change (visibility.ts; with --report,
+ *                                             its section again from bench/results)
  *
  * Options: --no-write (print, write nothing)  --no-report (write the runs' results only)
  *          --hours A-B (replay only these hours of the day: a quick look, e.g. `npm run bench -- --quick`)
@@ -81,7 +82,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
-  if (values.visibility) return runVisibilityCommand({ command, write, log });
+  if (values.visibility) return runVisibilityCommand({ command, write, report: values.report, log });
 
   if (values.record || values.estimate) {
     const dbs = values.db.split(',').map((d) => d.trim()) as Db[];

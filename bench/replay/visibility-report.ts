@@ -49,9 +49,9 @@ export function describeExpectation(e: Expectation): string {
   const parts: string[] = [];
   if (e.status !== undefined) parts.push(`status ${e.status}`);
   if (e.notStatus !== undefined) parts.push(`not ${e.notStatus}`);
-  for (const s of e.contains ?? []) parts.push(`shows "${s}"`);
-  for (const s of e.lacks ?? []) parts.push(`no "${s}"`);
-  if (e.title !== undefined) parts.push(`<title> has "${e.title}"`);
+  for (const s of e.contains ?? []) parts.push(`shows \`${s}\``);
+  for (const s of e.lacks ?? []) parts.push(`no \`${s}\``);
+  if (e.title !== undefined) parts.push(`<title> has \`${e.title}\``);
   return parts.join(', ') || 'status 200';
 }
 
@@ -109,6 +109,8 @@ export interface VisibilityResult {
 }
 
 const secs = (v: number | null) => (v === null ? null : v < 10 ? v.toFixed(1) : v.toFixed(0));
+/** Seconds after the change's answer; a negative time is before it (made while the admin's request was still being answered). */
+const signed = (v: number) => (Math.abs(v) < 0.05 ? 'at the answer' : v > 0 ? `+${secs(v)} s` : `${secs(-v)} s before the answer`);
 
 function pagesCell(c: ChangeResult): string {
   return c.pages.map((p) => `\`${p.path}\` ${describeExpectation(p.expect)}`).join('; ');
@@ -129,7 +131,7 @@ function visibleCell(c: ChangeResult): string {
 
 function invalidationsCell(c: ChangeResult): string {
   if (!c.invalidations.length) return 'none';
-  return c.invalidations.map((i) => `${i.paths.map((p) => `\`${p}\``).join(' ')} (+${secs(i.afterS)} s)`).join('; ');
+  return c.invalidations.map((i) => `${i.paths.map((p) => `\`${p}\``).join(' ')} (${signed(i.afterS)})`).join('; ');
 }
 
 export function renderVisibility(r: VisibilityResult): string {
@@ -143,7 +145,7 @@ export function renderVisibility(r: VisibilityResult): string {
     '',
     `**Target: publish-to-visible ≤ 60 s for every content change.** ${within60} of ${r.changes.length} changes were visible to anonymous visitors through CloudFront within 60 s${visible.length ? ` (slowest ${secs(worst)} s)` : ''}${visible.length < r.changes.length ? `; ${r.changes.length - visible.length} not within the limit` : ''}.`,
     '',
-    `**How.** One twin of the default stack (SQLite on EFS behind a Function URL, the layer built from this checkout; anonymous pages \`${r.stack.pageCache ?? 'as the function answers'}\`), seeded as the admin through WordPress's REST API and admin screens. Before each change the pages it must alter are fetched anonymously through the twin's CloudFront until they are cached (\`x-cache\` column). The change is made as the logged-in admin the way a site owner makes it (REST API, wp-admin, the Customizer's save), then an anonymous visitor fetches those pages through CloudFront every ${r.everyS} s of virtual time until each shows the change, up to ${r.limitS} s. ${r.time} "origin" is when a copy fetched past the cache (a query string of its own, so a miss) showed the change. The invalidation paths are the stack's own CreateInvalidation calls (\`twin.invalidations()\`), with their time after the change's answer.`,
+    `**How.** One twin of the default stack (SQLite on EFS behind a Function URL, the layer built from this checkout; anonymous pages \`${r.stack.pageCache ?? 'as the function answers'}\`), seeded as the admin through WordPress's REST API and admin screens. Before each change the pages it must alter are fetched anonymously through the twin's CloudFront until they are cached (\`x-cache\` column). The change is made as the logged-in admin the way a site owner makes it (REST API, wp-admin, the Customizer's save), then an anonymous visitor fetches those pages through CloudFront every ${r.everyS} s of virtual time until each shows the change, up to ${r.limitS} s. ${r.time} "origin" is when a copy fetched past the cache (a query string of its own, so a miss) showed the change. The invalidation paths are the stack's own CreateInvalidation calls (\`twin.invalidations()\`), with their time relative to the change's answer (virtual time, like the rest).`,
     '',
     '**What is not over HTTP.** Every change is made through WordPress over HTTP as the logged-in admin, except one step before the theme switch: the classic theme\'s three files are written onto EFS, as an operator uploads a theme (WordPress\'s own theme upload would write them through PHP the same way); its activation is the wp-admin link. The default theme (Twenty Twenty-Five, a block theme) shows no classic menus and no widgets, so the menu and widget changes come after the switch to that classic theme, which has one menu location (its name as the nav\'s label) and one sidebar. A published post\'s category is checked on its archive; a trashed post\'s address counts as updated once it no longer answers 200 (WordPress answers 404, or redirects to an attachment of the same name, as it does here for the post\'s image).',
     '',

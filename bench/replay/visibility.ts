@@ -668,7 +668,20 @@ export async function runVisibility({ layerZip, command, commit, log, everyS = 1
 }
 
 /** The `--visibility` command: builds the layer, runs, writes the result and the section of BENCHMARKS.md. */
-export async function runVisibilityCommand({ command, write, log }: { command: string; write: boolean; log: (line: string) => void }): Promise<number> {
+export async function runVisibilityCommand({ command, write, report = false, log }: { command: string; write: boolean; report?: boolean; log: (line: string) => void }): Promise<number> {
+  const md = path.join(REPO, 'BENCHMARKS.md');
+  if (report) {
+    // The section again from the result already written (its command, commit and numbers as run).
+    const file = path.join(REPO, RESULT_FILE);
+    if (!fs.existsSync(file)) {
+      log(`No ${RESULT_FILE} yet: run npm run bench:replay -- --visibility.`);
+      return 2;
+    }
+    const markdown = renderVisibility(JSON.parse(fs.readFileSync(file, 'utf8')) as VisibilityResult);
+    if (write) fs.writeFileSync(md, placeVisibility(fs.readFileSync(md, 'utf8'), markdown));
+    else log(markdown);
+    return 0;
+  }
   const layerDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lamphp-visibility-layer-'));
   try {
     log('building the layer');
@@ -680,7 +693,6 @@ export async function runVisibilityCommand({ command, write, log }: { command: s
       return 0;
     }
     fs.writeFileSync(path.join(REPO, RESULT_FILE), JSON.stringify(result, null, 2) + '\n');
-    const md = path.join(REPO, 'BENCHMARKS.md');
     fs.writeFileSync(md, placeVisibility(fs.readFileSync(md, 'utf8'), markdown));
     log(`wrote ${RESULT_FILE} and BENCHMARKS.md (bench:visibility)`);
     return 0;
