@@ -83,6 +83,7 @@ describe('a replay through the twin, summarized', () => {
     expect(s.viewerRequests).toBe(8);
     expect(s.cdnHitRatio).toBeCloseTo(2 / 8, 9);
     expect({ anonymous: s.anonymousPages, toOrigin: s.anonymousToOrigin }).toEqual({ anonymous: 4, toOrigin: 2 });
+    expect(s.anonymousToOriginByKind).toEqual({ home: 1, post: 1 });
     expect(s.ttfb.anonymousHit).toMatchObject({ n: 2 });
     expect(s.ttfb.anonymousOrigin).toMatchObject({ n: 2, p50: 700 });
     // Origin answers exclude the uploads behavior (S3): home, post, css, admin, the crawler's post.

@@ -122,6 +122,16 @@ export function renderEstimate({ settings, results, recorded, command }: { setti
     );
   }
   lines.push(
+    ...pricesSection(),
+    '',
+    'Modelled, not measured, in these rows: EFS operations are the host filesystem calls the PHP worker made on the document root when recorded (an upper bound: Linux\'s NFS client caches attributes and, between locks, pages), each metered at EFS\'s minimum (4 KiB metadata, 32 KiB data); log volume is Lambda\'s START/END/REPORT lines; storage is the settings\' media library and site size; NAT traffic and Aurora I/O are not measured (0).',
+  );
+  return { markdown: lines.join('\n'), charts };
+}
+
+/** The one dated price table every bill here uses, as a BENCHMARKS.md subsection. */
+export function pricesSection(): string[] {
+  return [
     '',
     `### Prices (\`bench/replay/prices.ts\`, us-east-1, checked ${PRICES_CHECKED})`,
     '',
@@ -130,10 +140,7 @@ export function renderEstimate({ settings, results, recorded, command }: { setti
       PRICES.map((p) => [p.id, `${p.service}: ${p.what}`, p.usd, p.unit, p.asOf, p.confidence === 'secondary' ? `secondary (${p.confirmedBy})` : p.confidence, p.source]),
       ['l', 'l', 'r', 'l', 'l', 'l', 'l'],
     ),
-    '',
-    'Modelled, not measured, in these rows: EFS operations are the host filesystem calls the PHP worker made on the document root when recorded (an upper bound: Linux\'s NFS client caches attributes and, between locks, pages), each metered at EFS\'s minimum (4 KiB metadata, 32 KiB data); log volume is Lambda\'s START/END/REPORT lines; storage is the settings\' media library and site size; NAT traffic and Aurora I/O are not measured (0).',
-  );
-  return { markdown: lines.join('\n'), charts };
+  ];
 }
 
 export function writeEstimate(report: EstimateReport, results: DayResult[], settings: ReplaySettings): string[] {

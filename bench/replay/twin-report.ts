@@ -10,6 +10,7 @@ import { barChart, lineChart } from '../charts/svg.ts';
 import { replaceSection, table, type Cell } from '../suite/markdown.ts';
 import { REPO } from '../suite/lambda-front.ts';
 import { PRICES_CHECKED } from './prices.ts';
+import { pricesSection } from './report.ts';
 import { INVALIDATED_PAGES_CACHE } from '../../bridge/config.ts';
 import { summarize, type Percentiles, type TwinSummary } from './twin-summary.ts';
 import type { ReplaySettings } from './settings.ts';
@@ -102,7 +103,7 @@ export function renderTwinReport({ settings, results }: { settings: ReplaySettin
         s.name,
         s.viewerRequests,
         pct(s.cdnHitRatio),
-        `${s.anonymousToOrigin} of ${s.anonymousPages} (${pct(s.anonymousPages ? s.anonymousToOrigin / s.anonymousPages : 0)})`,
+        `${s.anonymousToOrigin} of ${s.anonymousPages} (${pct(s.anonymousPages ? s.anonymousToOrigin / s.anonymousPages : 0)}): ${who(s.anonymousToOriginByKind)}`,
         s.backgroundRefreshes,
         `${s.invocations.cloudfront ?? 0} + ${s.invocations.cron ?? 0}`,
         `${s.coldStarts.total} (${who(s.coldStarts.byActor)})`,
@@ -233,7 +234,7 @@ export function renderTwinReport({ settings, results }: { settings: ReplaySettin
       `${pct(anonShare)} ${anonShare <= 0.05 ? '(met)' : '(missed)'}`,
       ratio === null ? '–' : `${ratio.toFixed(2)}× (${ms(s.ttfb.anonymousOrigin.p95)} / ${ms(s.warmPhpMs)} ms) ${s.keepAliveMinutes === 15 ? (ratio <= 2 ? '(met)' : '(missed)') : ''}`,
       worst === undefined ? 'no publish replayed' : worst === null ? 'not within the probe limit (missed)' : `${(worst / 1000).toFixed(0)} s ${worst <= 60_000 ? '(met)' : '(missed)'}`,
-      `${usd(s.bill.totalUsd)} at ${s.pageViewsPerMonth.toLocaleString('en')}${s.db === 'sqlite' ? ` ${s.bill.totalUsd <= (s.pageViewsPerMonth <= 20_000 ? 1 : 5) ? '(met)' : '(missed)'}` : ''}`,
+      `${usd(s.bill.totalUsd)} at ${s.pageViewsPerMonth.toLocaleString('en')}${s.db === 'sqlite' ? ` ${s.bill.totalUsd <= (s.pageViewsPerMonth <= 20_000 ? 1 : 5) ? '(met)' : '(missed)'}` : ''}; ${usd(s.bill.afterFreeTierUsd)} after the always-free allowances`,
     ]);
   }
   if (targetRows.length) {
@@ -246,6 +247,8 @@ export function renderTwinReport({ settings, results }: { settings: ReplaySettin
       table(['', 'run', 'anonymous views reaching the function', 'origin anonymous p95 ÷ warm PHP', 'publish to visible (worst)', 'bill (list price)'], targetRows, ['l', 'l', 'r', 'r', 'r', 'r']),
     );
   }
+
+  lines.push(...pricesSection());
 
   const modes = [...new Set(summaries.map((s) => s.db))];
   const keepAliveSeries = modes.flatMap((db) => {

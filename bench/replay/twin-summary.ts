@@ -78,6 +78,8 @@ export interface TwinSummary {
   anonymousPages: number;
   /** Anonymous pages CloudFront did not answer from its cache. */
   anonymousToOrigin: number;
+  /** Those by kind of page ('not found' for a 404 of any path): what caching could and could not have answered. */
+  anonymousToOriginByKind: Record<string, number>;
   /** Viewer-side invocations beyond the answers CloudFront took from the function: its background refreshes of stale copies. */
   backgroundRefreshes: number;
   ttfb: { anonymousHit: Percentiles; anonymousOrigin: Percentiles; allHit: Percentiles; allOrigin: Percentiles };
@@ -136,6 +138,12 @@ function actorOf(record: InvocationRecord, path: string | undefined, exchanges: 
     if (!best || x.at > best.at) best = x;
   }
   return best ? best.actor : 'background';
+}
+
+function countBy(keys: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of keys) out[k] = (out[k] ?? 0) + 1;
+  return out;
 }
 
 export function summarize(result: TwinRunResult, settings: ReplaySettings): TwinSummary {
@@ -284,6 +292,7 @@ export function summarize(result: TwinRunResult, settings: ReplaySettings): Twin
     cdnHitRatio: exchanges.length ? exchanges.filter(isHit).length / exchanges.length : 0,
     anonymousPages: anonymous.length,
     anonymousToOrigin: anonymousOrigin.length,
+    anonymousToOriginByKind: countBy(anonymousOrigin.map((x) => (x.status === 404 ? 'not found' : pathClass(x.path)))),
     backgroundRefreshes,
     ttfb: {
       anonymousHit: percentiles(anonymous.filter(isHit).map((x) => x.ttfbMs)),
