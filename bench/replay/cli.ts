@@ -15,8 +15,7 @@
  *          --hours A-B (replay only these hours of the day: a quick look, e.g. `npm run bench -- --quick`)
  *          --list (the runs and whether results exist)
  *          --record [--db sqlite,mysql] [--per-class N] [--cold N]  (the estimate's input)
- * Runs boot WordPress in the twin: on a shared machine take the heavy lock
- * (`flock /work/wt/.heavy.lock npm run bench:replay`).
+ * Runs boot WordPress in the twin and are timed: run them on a machine with nothing else busy.
  */
 import fs from 'node:fs';
 import os from 'node:os';
