@@ -27,6 +27,8 @@ const rec = (over: Partial<InvocationRecord> & Pick<InvocationRecord, 'requestId
 const line = (requestId: string, path: string, ms: number) => ({ stream: 's', message: JSON.stringify({ level: 'debug', msg: 'request', requestId, method: 'GET', path, status: 200, ms }) });
 const efsLine = (stream: string, id: string, lstat: number, read: number, cpuMs?: number) => ({ stream, message: JSON.stringify({ [LOG_KEY]: id, counts: { total: lstat + read, byKind: { lstat, read }, byClass: {}, delayedMs: 0 }, ...(cpuMs !== undefined && { cpuMs }) }) });
 
+const RELAY = stackShape(readTemplate()).relaySweep!.logicalId;
+
 function run(): TwinRunResult {
   const exchanges: Exchange[] = [
     // Anonymous pages: two misses (origin), two hits.
@@ -49,6 +51,10 @@ function run(): TwinRunResult {
     rec({ requestId: 'r-post-warm', at: DAY0 + 650_000, instanceId: 'A', invoker: 'cloudfront', durationMs: 125 }), // a crawler's miss elsewhere: warm post
     rec({ requestId: 'r-admin', at: DAY0 + 700_000, instanceId: 'A', invoker: 'cloudfront', durationMs: 300 }),
     rec({ requestId: 'r-install', at: DAY0 + 1, instanceId: 'I', invoker: 'install', function: 'Install', cold: true }),
+    // The outbox relay: two sweeps on its schedule (the first cold), one run for a job.
+    rec({ requestId: 'r-sweep-1', at: DAY0 + 5, instanceId: 'S', invoker: 'cron', function: `Stack-${RELAY}-X1`, cold: true, initDurationMs: 400, durationMs: 14 }),
+    rec({ requestId: 'r-sweep-2', at: DAY0 + 300_005, instanceId: 'S', invoker: 'cron', function: `Stack-${RELAY}-X1`, durationMs: 10 }),
+    rec({ requestId: 'r-job', at: DAY0 + 300_100, instanceId: 'S', invoker: 's3', function: `Stack-${RELAY}-X1`, durationMs: 30 }),
   ];
   exchanges.push(x({ actor: 'crawler', kind: 'crawl', path: '/post-1/', at: 650_000, cache: 'Miss from cloudfront', pageView: false, ttfbMs: 140 }));
   const logs = [
@@ -93,7 +99,9 @@ describe('a replay through the twin, summarized', () => {
   it('counts invocations of the site function by cause, and CloudFront\'s refreshes no viewer waited for', () => {
     expect(s.invocations).toEqual({ cloudfront: 6, cron: 1 });
     expect(s.backgroundRefreshes).toBe(1); // 6 invocations, 5 answers taken from the function
-    expect(s.otherFunctions).toEqual({ Install: 1 });
+    expect(s.otherFunctions).toEqual({ Install: 1, [`Stack-${RELAY}-X1`]: 3 });
+    // The relay's sweeps, not its job runs, priced as the schedule's: mean duration and INIT per sweep.
+    expect(s.usage.sweep).toEqual({ billedMs: 12, initMs: 200, logBytes: settings.estimate.logBytesPerInvocation });
   });
 
   it('says who paid each cold start', () => {

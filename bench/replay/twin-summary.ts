@@ -251,6 +251,8 @@ export function summarize(result: TwinRunResult, settings: ReplaySettings): Twin
   const visitorBilled = visitorRecords.map((r) => r.durationMs);
   const cronBilled = cronRecords.map((r) => r.durationMs);
   const initList = cold.map((r) => r.initDurationMs ?? 0);
+  // The outbox relay's sweep: the relay function as the schedule invoked it (its INIT spread over its runs).
+  const sweeps = shape.relaySweep ? records.filter((r) => r.function !== siteName && r.invoker === 'cron' && r.function.includes(shape.relaySweep!.logicalId) && r.outcome !== 'throttled') : [];
   const usage: Usage = {
     source: `measured: ${pageViews} page views (${result.trace.fromHour}–${result.trace.toHour} h of the day, seed ${result.trace.seed}) replayed through the stack twin (${run.name}, ${result.finishedAt.slice(0, 10)})`,
     measured: true,
@@ -273,6 +275,7 @@ export function summarize(result: TwinRunResult, settings: ReplaySettings): Twin
       originBytes: originExchanges.length ? sum(originExchanges.map((x) => (x.wireBytes ?? x.bytes) + x.requestBytes)) / originExchanges.length : 0,
     },
     cron: { billedMs: cronBilled.length ? sum(cronBilled) / cronBilled.length : 0, efs: meanEfs(cronEfs), logBytes: settings.estimate.logBytesPerInvocation },
+    ...(sweeps.length && { sweep: { billedMs: sum(sweeps.map((r) => r.durationMs)) / sweeps.length, initMs: sum(sweeps.map((r) => r.initDurationMs ?? 0)) / sweeps.length, logBytes: settings.estimate.logBytesPerInvocation } }),
     coldStarts: { initMs: initList.length ? round(median(initList), 1)! : 0, perMonthFixed: perDay(cold.length) * DAYS_PER_MONTH, perOriginInvocation: 0 },
     storage: { efsGb: settings.estimate.storage.mediaGb + settings.estimate.storage.codeAndDataGb, efsMediaGb: settings.estimate.storage.mediaGb, s3Gb: settings.estimate.storage.mediaGb, dbGb: settings.estimate.storage.auroraGb },
     aurora: { averageAcu: settings.estimate.auroraAcuAwake, awakeShare: 1 },
