@@ -233,7 +233,7 @@ export function computeBill(shape: StackShape, usage: Usage, pageViews: number, 
   add('secrets.secret', `${shape.secrets} secret(s)`, shape.secrets, true);
   add('ses.message', 'mail sent', pageViews * pv.mails);
 
-  const notPriced = [...shape.unpriced, ...shape.otherFunctions.map((id) => `Lambda function ${id} (its invocations are not in the usage)`)];
+  const notPriced = [...shape.unpriced, ...shape.otherFunctions.map((id) => `Lambda function ${id} (${shape.relaySweep?.logicalId === id && usage.sweep ? 'its runs for outbox jobs; its sweeps are priced above' : 'its invocations are not in the usage'})`)];
   if (shape.efsFileSystems > 0 && shape.efsInfrequentAccessAfterDays !== null) {
     const t = price('efs.ia.tiering', prices);
     const r = price('efs.ia.read', prices);
