@@ -200,9 +200,11 @@ export function summarize(result: TwinRunResult, settings: ReplaySettings): Twin
   const cold = site.filter((r) => r.cold);
   const byInvoker: Record<string, number> = {};
   const byActor: Record<string, number> = {};
+  // Who may have paid: the day's actors ('probe' is the generator's hostile bot), and the publish-to-visible probes.
+  const payers = [...exchanges.map((x) => (x.actor === 'probe' ? { ...x, actor: 'hostile probe' } : x)), ...result.probeExchanges.map((x) => ({ ...x, actor: 'publish probe' }))] as Exchange[];
   for (const r of cold) {
     byInvoker[r.invoker] = (byInvoker[r.invoker] ?? 0) + 1;
-    const who = r.invoker === 'cloudfront' ? actorOf(r, requestById.get(r.requestId)?.path, [...exchanges, ...result.probeExchanges], dayStart) : r.invoker;
+    const who = r.invoker === 'cloudfront' ? actorOf(r, requestById.get(r.requestId)?.path, payers, dayStart) : r.invoker;
     byActor[who] = (byActor[who] ?? 0) + 1;
   }
 
