@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCloudFrontStandin, type CloudFrontStandin } from '../infra/twin/standins/index.ts';
 import { Visitor } from './support/http-client.ts';
 import { eventually } from './support/s3.ts';
-import { logIn, restNonce, startWordPress, usePrettyPermalinks, type TestSite } from './support/wordpress.ts';
+import { logIn, restNonce, saveInCustomizer, startWordPress, usePrettyPermalinks, type TestSite } from './support/wordpress.ts';
 
 const DISTRIBUTION = 'E2EVENTSTEST';
 const CREDENTIALS = { AKIDCDNEVENTS: 'cdn-events-secret' };
@@ -162,21 +162,8 @@ describe('CDN invalidation for each content change', () => {
   });
 
   it('a Customizer save: everything', async () => {
-    const page = await admin.get('/wp-admin/customize.php');
-    expect(page.status).toBe(200);
-    const settings = /var _wpCustomizeSettings = (\{.*?\});\n/s.exec(page.text)?.[1];
-    expect(settings, 'the Customizer settings in the page').toBeTruthy();
-    const parsed = JSON.parse(settings!) as { nonce: { save: string }; changeset: { uuid: string }; theme: { stylesheet: string } };
     const got = await paths(async () => {
-      const res = await admin.postForm('/wp-admin/admin-ajax.php', {
-        action: 'customize_save',
-        wp_customize: 'on',
-        nonce: parsed.nonce.save,
-        customize_theme: parsed.theme.stylesheet,
-        customize_changeset_uuid: parsed.changeset.uuid,
-        customize_changeset_status: 'publish',
-        customize_changeset_data: JSON.stringify({ blogdescription: { value: `Saved in the Customizer ${Date.now()}` } }),
-      });
+      const res = await saveInCustomizer(admin, { blogdescription: `Saved in the Customizer ${Date.now()}` });
       expect(res.text).toContain('"success":true');
     });
     expect(got).toEqual(['/*']);

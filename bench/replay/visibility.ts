@@ -17,6 +17,7 @@ import { adminPassword, documentRootOnEfs } from '../../infra/twin/journey.ts';
 import { INVALIDATED_PAGES_CACHE } from '../../bridge/config.ts';
 import { CODE_VERSION_FILE } from '../../bridge/engine/php-wasm/code-cache.ts';
 import { Visitor, type ClientResponse } from '../../test/support/http-client.ts';
+import { saveInCustomizer } from '../../test/support/wordpress.ts';
 import { realClock } from '../ramp/clock.ts';
 import type { TwinClockControl } from './driver.ts';
 import { restNonce, type SiteMap } from './browser.ts';
@@ -476,19 +477,7 @@ function changes(s: Session): Change[] {
         { path: '/feed/', expect: { contains: [`Tagline ${t}`] } },
       ],
       change: async () => {
-        const screen = await s.admin.get('/wp-admin/customize.php');
-        const settings = /var _wpCustomizeSettings = (\{.*?\});\n/s.exec(screen.text)?.[1];
-        if (!settings) throw new Error(`no Customizer settings in customize.php (${screen.status})`);
-        const parsed = JSON.parse(settings) as { nonce: { save: string }; changeset: { uuid: string }; theme: { stylesheet: string } };
-        const r = await s.admin.postForm('/wp-admin/admin-ajax.php', {
-          action: 'customize_save',
-          wp_customize: 'on',
-          nonce: parsed.nonce.save,
-          customize_theme: parsed.theme.stylesheet,
-          customize_changeset_uuid: parsed.changeset.uuid,
-          customize_changeset_status: 'publish',
-          customize_changeset_data: JSON.stringify({ blogdescription: { value: `Tagline ${t}` } }),
-        });
+        const r = await saveInCustomizer(s.admin, { blogdescription: `Tagline ${t}` });
         if (!r.text.includes('"success":true')) throw new Error(`customize_save answered ${r.status}: ${r.text.slice(0, 200)}`);
       },
     },

@@ -127,3 +127,24 @@ export async function usePrettyPermalinks(admin: Visitor): Promise<void> {
   });
   if (saved.status !== 302) throw new Error(`saving the permalink structure answered ${saved.status}`);
 }
+
+/**
+ * Saves settings through the Customizer as its screen does: reads the screen's nonce, changeset
+ * and theme, then publishes `data` (setting id → value) with admin-ajax's `customize_save`.
+ * Returns admin-ajax's answer; throws when the screen carries no Customizer settings.
+ */
+export async function saveInCustomizer(admin: Visitor, data: Record<string, unknown>) {
+  const screen = await admin.get('/wp-admin/customize.php');
+  const settings = /var _wpCustomizeSettings = (\{.*?\});\n/s.exec(screen.text)?.[1];
+  if (!settings) throw new Error(`no Customizer settings in customize.php (${screen.status})`);
+  const parsed = JSON.parse(settings) as { nonce: { save: string }; changeset: { uuid: string }; theme: { stylesheet: string } };
+  return admin.postForm('/wp-admin/admin-ajax.php', {
+    action: 'customize_save',
+    wp_customize: 'on',
+    nonce: parsed.nonce.save,
+    customize_theme: parsed.theme.stylesheet,
+    customize_changeset_uuid: parsed.changeset.uuid,
+    customize_changeset_status: 'publish',
+    customize_changeset_data: JSON.stringify(Object.fromEntries(Object.entries(data).map(([k, value]) => [k, { value }]))),
+  });
+}
