@@ -51,6 +51,8 @@ export interface Config {
   uploadsPrefix: string;
   uploadsUrl: string | undefined;
   phpVersion: string;
+  /** A change that would invalidate more CloudFront paths sends one `/*` (LAMPHP_CDN_INVALIDATION_MAX_PATHS). */
+  cdnInvalidationMaxPaths: number;
   logLevel: LogLevel;
   /** PHP worker threads (one PHP runtime each). */
   workers: number;
@@ -191,6 +193,13 @@ function siteIdFrom(env: Env): string | undefined {
   return raw;
 }
 
+/**
+ * Beyond this many paths one `/*` is cheaper (CloudFront bills per path; a wildcard is one).
+ * LAMPHP_CDN_INVALIDATION_MAX_PATHS changes it: 1 sends `/*` for every change (one billed path,
+ * the whole cache refilled from the origin after it).
+ */
+export const CDN_INVALIDATION_MAX_PATHS = 15;
+
 export const DEFAULT_CACHE: CachePolicySettings = {
   versioned: 'public, max-age=31536000, immutable',
   static: 'public, max-age=86400',
@@ -239,6 +248,7 @@ export function readConfig(env: Env = process.env, overrides: Partial<Config> = 
     uploadsPrefix: (str(env, 'LAMPHP_UPLOADS_PREFIX') ?? '').replace(/^\/+/, ''),
     uploadsUrl: str(env, 'LAMPHP_UPLOADS_URL'),
     phpVersion: oneOf(env, 'LAMPHP_PHP_VERSION', PHP_VERSIONS, DEFAULT_PHP_VERSION),
+    cdnInvalidationMaxPaths: int(env, 'LAMPHP_CDN_INVALIDATION_MAX_PATHS', CDN_INVALIDATION_MAX_PATHS, 1),
     logLevel: oneOf(env, 'LAMPHP_LOG_LEVEL', LOG_LEVELS, 'info'),
     workers: int(env, 'LAMPHP_WORKERS', inLambda ? 1 : Math.max(1, os.availableParallelism()), 1),
     queue: int(env, 'LAMPHP_QUEUE', 1000),

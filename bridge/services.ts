@@ -26,7 +26,7 @@ export interface BridgeServices {
 export function servicesFromConfig(config: Config, env: Env, logger: Logger): BridgeServices {
   const jobs = jobSubmitterFromConfig(config, env);
   const uploads = uploadsSyncFromConfig(config, logger, env);
-  const cdn = cdnInvalidatorFromEnv(env, { documentRoot: config.documentRoot, logger, jobs });
+  const cdn = cdnInvalidatorFromEnv(env, { documentRoot: config.documentRoot, logger, jobs, maxPaths: config.cdnInvalidationMaxPaths });
   const mail = mailHandoffFromConfig(config, logger, () => jobs);
   return {
     uploads,

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cdnInvalidatorFromEnv, invalidationPaths, MAX_PATHS } from '../bridge/cdn/invalidation.ts';
+import { servicesFromConfig } from '../bridge/services.ts';
 import { memoryLogger, type Logger } from '../bridge/log.ts';
 import { readConfig } from '../bridge/config.ts';
 import { jobSubmitterFromConfig } from '../bridge/outbox/submit.ts';
@@ -94,18 +95,17 @@ describe('CloudFront invalidator', () => {
     expect(refs[0]).not.toBe(refs[1]);
   });
 
-  it('sends one /* beyond LAMPHP_CDN_INVALIDATION_MAX_PATHS paths, and keeps the default for a value it cannot use', async () => {
+  it('sends one /* beyond LAMPHP_CDN_INVALIDATION_MAX_PATHS paths; a value it cannot use is refused at start', async () => {
     requests.length = 0;
-    const one = invalidator({ ...env(), LAMPHP_CLOUDFRONT_DISTRIBUTION_ID: 'EFIXED', LAMPHP_CDN_INVALIDATION_MAX_PATHS: '1' }, memoryLogger())!;
+    const e = { ...env(), LAMPHP_CLOUDFRONT_DISTRIBUTION_ID: 'EFIXED', LAMPHP_CDN_INVALIDATION_MAX_PATHS: '1' };
+    // Wired as the runtime wires it: the setting read by readConfig, the invalidator built by servicesFromConfig.
+    const services = servicesFromConfig(readConfig({ ...e, LAMPHP_DOCUMENT_ROOT: tmp }), e, memoryLogger());
+    const one = services.cdn!;
     expect(await one.invalidate(['/'])).toMatchObject({ kind: 'created', paths: ['/'] });
     expect(await one.invalidate(['/', '/feed/', '/post-1/'])).toMatchObject({ kind: 'created', paths: ['/*'] });
-    for (const bad of ['0', '-3', 'many', '1.5', '']) {
-      const logger = memoryLogger();
-      const cdn = invalidator({ ...env(), LAMPHP_CLOUDFRONT_DISTRIBUTION_ID: 'EFIXED', LAMPHP_CDN_INVALIDATION_MAX_PATHS: bad }, logger)!;
-      const many = Array.from({ length: MAX_PATHS }, (_, i) => `/p${i}/`);
-      expect((await cdn.invalidate(many)) as { paths: string[] }).toMatchObject({ kind: 'created', paths: [...many].sort() });
-      if (bad !== '') expect(logger.records.some((r) => String(r.msg).includes('LAMPHP_CDN_INVALIDATION_MAX_PATHS'))).toBe(true);
-    }
+    expect(readConfig({}).cdnInvalidationMaxPaths).toBe(MAX_PATHS);
+    await services.close();
+    for (const bad of ['0', '-3', 'many', '1.5']) expect(() => readConfig({ LAMPHP_CDN_INVALIDATION_MAX_PATHS: bad })).toThrow(/LAMPHP_CDN_INVALIDATION_MAX_PATHS/);
   });
 
   it('uses the distribution the install recorded, and does nothing without one', async () => {

@@ -11,7 +11,7 @@
  * install invocation recorded beside the site. LAMPHP_CDN_INVALIDATION=false turns it all off.
  */
 import { envValue } from '../aws-env.ts';
-import type { Env } from '../config.ts';
+import { CDN_INVALIDATION_MAX_PATHS, type Env } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { newJobId, type CdnInvalidationJob } from '../outbox/job.ts';
 import type { JobSubmitter } from '../outbox/submit.ts';
@@ -19,12 +19,8 @@ import { readInstallState } from '../wordpress/install-state.ts';
 
 /** Message type the must-use plugin sends: `{"lamphp":"cdn-invalidate","paths":["/",…]}`. */
 export const INVALIDATE_MESSAGE = 'cdn-invalidate';
-/**
- * Beyond this many paths one `/*` is cheaper (CloudFront bills per path; a wildcard is one).
- * LAMPHP_CDN_INVALIDATION_MAX_PATHS changes it: 1 sends `/*` for every change (one billed path,
- * the whole cache refilled from the origin after it).
- */
-export const MAX_PATHS = 15;
+/** The default cap on paths per invalidation (bridge/config.ts, LAMPHP_CDN_INVALIDATION_MAX_PATHS). */
+export const MAX_PATHS = CDN_INVALIDATION_MAX_PATHS;
 /** A path CloudFront accepts: absolute, printable ASCII (WordPress percent-encodes the rest). */
 const VALID_PATH = /^\/[\x21-\x7e]*$/;
 const MAX_PATH_LENGTH = 4000;
@@ -135,18 +131,12 @@ export function createCdnInvalidator({ distributionId, jobs, logger, maxPaths = 
  * (LAMPHP_CDN_INVALIDATION=false). The id: LAMPHP_CLOUDFRONT_DISTRIBUTION_ID, else the one the
  * install invocation recorded under `documentRoot`.
  */
-export function cdnInvalidatorFromEnv(env: Env, options: { documentRoot: string; logger: Logger; jobs: JobSubmitter }): CdnInvalidator | undefined {
+export function cdnInvalidatorFromEnv(env: Env, options: { documentRoot: string; logger: Logger; jobs: JobSubmitter; maxPaths?: number }): CdnInvalidator | undefined {
   const setting = envValue(env, 'LAMPHP_CDN_INVALIDATION')?.toLowerCase();
   if (setting === 'false' || setting === 'off' || setting === '0') return undefined;
   const fixed = envValue(env, 'LAMPHP_CLOUDFRONT_DISTRIBUTION_ID');
-  const rawMax = envValue(env, 'LAMPHP_CDN_INVALIDATION_MAX_PATHS');
-  let maxPaths = MAX_PATHS;
-  if (rawMax !== undefined) {
-    if (/^[1-9][0-9]{0,3}$/.test(rawMax.trim())) maxPaths = Number(rawMax.trim());
-    else options.logger.warn(`LAMPHP_CDN_INVALIDATION_MAX_PATHS must be a whole number from 1 to 9999; using ${MAX_PATHS}`, { value: rawMax });
-  }
   return createCdnInvalidator({
-    maxPaths,
+    maxPaths: options.maxPaths,
     distributionId: fixed ? () => fixed : async () => (await readInstallState(options.documentRoot))?.distributionId,
     jobs: options.jobs,
     logger: options.logger,
