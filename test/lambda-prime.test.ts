@@ -73,11 +73,13 @@ describe('priming after a cold start no visitor paid', () => {
 
   it('refuses a LAMPHP_PRIME_PATH that is not a path on the site', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 30 }).filter((s) => s !== 'off' && (!s.startsWith('/') || /[\s#]/.test(s))), (value) => {
+      fc.property(fc.string({ minLength: 1, maxLength: 30 }).filter((s) => s.trim() !== '' && s !== 'off' && (!s.startsWith('/') || /[\s#]/.test(s))), (value) => {
         expect(() => readConfig({ LAMPHP_DOCUMENT_ROOT: '/tmp', LAMPHP_PRIME_PATH: value })).toThrow(/LAMPHP_PRIME_PATH/);
       }),
       { numRuns: 100 },
     );
+    // A blank value is unset, as for every setting: the default path.
+    expect(readConfig({ LAMPHP_DOCUMENT_ROOT: '/tmp', LAMPHP_PRIME_PATH: ' ' }).primePath).toBe('/');
   });
 
   it('a failed render is logged and the invocation still ends', async () => {
